@@ -1,0 +1,73 @@
+// What every script's entry needs: strict flag parsing, the main guard, and the one fatal-error formatter.
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { config as loadDotenv } from 'dotenv'
+import { minimist } from 'zx'
+import { KitError } from './errors.ts'
+import { redact } from './redact.ts'
+
+export type FlagSpec = { string?: string[]; boolean?: string[]; alias?: Record<string, string> }
+export type Flags = Record<string, unknown> & { _: string[] }
+
+// Unknown flags and missing values are usage errors that name the flag (minimist alone would accept them).
+export function parseFlags(args: readonly string[], spec: FlagSpec): Flags {
+  const unknown: string[] = []
+  const flags = minimist([...args], {
+    string: spec.string,
+    boolean: spec.boolean,
+    alias: spec.alias,
+    unknown: (arg) => {
+      if (arg.startsWith('-')) unknown.push(arg)
+      return !arg.startsWith('-')
+    },
+  }) as Flags
+  if (unknown.length) throw new KitError('USAGE', `unknown flag ${unknown[0].replace(/=.*/, '')}`, 'See --help')
+  for (const name of spec.string ?? []) {
+    if (Array.isArray(flags[name])) throw new KitError('USAGE', `--${name} given twice`, 'See --help')
+    if (flags[name] === '') throw new KitError('USAGE', `--${name} needs a value`, 'See --help')
+  }
+  return flags
+}
+
+// Every flag a parser knows must appear in USAGE (a test reads it).
+export const flagNames = (spec: FlagSpec) => [...(spec.string ?? []), ...(spec.boolean ?? [])]
+
+// True when this module is the process entry point (compares real paths without extensions, as zx does).
+export function isMain(metaUrl: string): boolean {
+  const entry = process.argv[1]
+  if (!entry) return false
+  const strip = (p: string) => p.replace(/\.[cm]?[jt]s$/, '')
+  try {
+    return strip(realpathSync(entry)) === strip(realpathSync(fileURLToPath(metaUrl)))
+  } catch {
+    // A vanished argv[1] (eval, REPL) is not this module.
+    return false
+  }
+}
+
+// One line on stderr: `<script>: <what happened>. <what to run next>.` A stack only with --debug.
+export function formatFatal(script: string, err: unknown, debug: boolean, secrets: readonly string[] = []): string {
+  const e = err as KitError
+  const what = e instanceof KitError ? e.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`
+  const next = e instanceof KitError ? e.hint : debug ? undefined : 'Rerun with --debug for details'
+  let line = `${script}: ${what}.${next ? ` ${next}.` : ''}`.replace(/\.\./g, '.')
+  if (debug && (err as Error)?.stack) line += `\n${(err as Error).stack}`
+  return redact(line, secrets)
+}
+
+// Runs main() when the file is the entry point; the only place that sets process.exitCode.
+export function runMain(metaUrl: string, script: string, main: (args: string[], env: NodeJS.ProcessEnv) => Promise<number>): void {
+  if (!isMain(metaUrl)) return
+  // .env is read here, not at import time, so tests control the environment they pass to main().
+  loadDotenv({ quiet: true })
+  const args = process.argv.slice(2)
+  main(args, process.env).then(
+    (code) => {
+      process.exitCode = code
+    },
+    (err) => {
+      process.stderr.write(formatFatal(script, err, args.includes('--debug')) + '\n')
+      process.exitCode = 2
+    },
+  )
+}

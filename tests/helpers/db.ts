@@ -1,0 +1,71 @@
+// Each test gets its own database: TEST_DATABASE_URL, else the local server at 127.0.0.1:5432, else an
+// embedded PGlite (one instance per database, since PGlite serves a single database).
+import { randomBytes } from 'node:crypto'
+import postgres from 'postgres'
+import { startEmbedded, type Embedded } from '../../lib/embedded.ts'
+
+const LOCAL = 'postgresql://postgres@127.0.0.1:5432/postgres'
+let server: Promise<string | null> | undefined
+const embedded = new Map<string, Embedded>()
+
+// The admin URL of a real server, or null when only the embedded engine is available.
+export function testServer(): Promise<string | null> {
+  server ??= (async () => {
+    if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL
+    const probe = postgres(LOCAL, { max: 1, connect_timeout: 3, onnotice: () => {} })
+    try {
+      await probe`select 1`
+      return LOCAL
+    } catch {
+      // No local server: fall back to PGlite so the suite still runs on a bare machine.
+      return null
+    } finally {
+      await probe.end({ timeout: 1 })
+    }
+  })()
+  return server
+}
+
+export const engineName = async () => ((await testServer()) ? 'server' : 'pglite')
+
+export async function createTempDatabase(): Promise<string> {
+  const admin = await testServer()
+  if (!admin) {
+    const e = await startEmbedded()
+    embedded.set(e.url, e)
+    return e.url
+  }
+  const name = `smk_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`
+  const sql = postgres(admin, { max: 1, onnotice: () => {} })
+  try {
+    await sql`create database ${sql(name)}`
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+  const url = new URL(admin)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+export async function dropTempDatabase(url: string): Promise<void> {
+  const e = embedded.get(url)
+  if (e) {
+    embedded.delete(url)
+    await e.stop()
+    return
+  }
+  const admin = await testServer()
+  if (!admin) return
+  const name = new URL(url).pathname.slice(1)
+  const sql = postgres(admin, { max: 1, onnotice: () => {} })
+  try {
+    await sql`drop database if exists ${sql(name)} with (force)`
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+}
+
+// A short-lived client for assertions in tests.
+export function client(url: string) {
+  return postgres(url, { max: 1, onnotice: () => {} })
+}
