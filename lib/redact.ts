@@ -1,6 +1,7 @@
 // Passwords never reach a terminal, a log or a JSON report: every message the kit prints passes through here.
 
-const URL_PASSWORD = /((?:postgres(?:ql)?|https?):\/\/[^:/?#@\s]*:)([^@\s]*)@/gi
+// user:password@ anywhere (with or without a scheme and //), and password=... in keyword/value strings.
+const URL_PASSWORD = /((?:^|[\s/'"(=])[^:/?#@\s'"]*:)([^@\s/'"]+)@/g
 const KEYWORD_PASSWORD = /(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s]+)/gi
 const MASK = '****'
 

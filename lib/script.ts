@@ -55,8 +55,30 @@ export function formatFatal(script: string, err: unknown, debug: boolean, secret
   return redact(line, secrets)
 }
 
+// Where a script writes: the process streams by default, buffers in tests.
+export type Io = { out: (text: string) => void; err: (text: string) => void; cwd: string; stdoutIsTTY: boolean }
+
+export const processIo = (): Io => ({
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : text + '\n'),
+  cwd: process.cwd(),
+  stdoutIsTTY: Boolean(process.stdout.isTTY),
+})
+
+// Runs a script body; any failure becomes the one-line message on stderr and exit code 2.
+export async function guarded(script: string, io: Io, debug: boolean, secrets: () => readonly string[], body: () => Promise<number>): Promise<number> {
+  try {
+    return await body()
+  } catch (err) {
+    io.err(formatFatal(script, err, debug, secrets()))
+    return 2
+  }
+}
+
+export type Main = (args: string[], env?: NodeJS.ProcessEnv, io?: Io) => Promise<number>
+
 // Runs main() when the file is the entry point; the only place that sets process.exitCode.
-export function runMain(metaUrl: string, script: string, main: (args: string[], env: NodeJS.ProcessEnv) => Promise<number>): void {
+export function runMain(metaUrl: string, script: string, main: Main): void {
   if (!isMain(metaUrl)) return
   // .env is read here, not at import time, so tests control the environment they pass to main().
   loadDotenv({ quiet: true })

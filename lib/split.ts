@@ -168,3 +168,14 @@ function scan(sql: string, transform: (token: string) => string): string[] | nul
   if (start < sql.length) keep(sql.slice(start))
   return out.length ? out : null
 }
+
+// Whether two `statements` arrays record the same file text. Exact equality first; failing that, equal once
+// statement boundaries and white space are ignored, because CLI 3.x splits differently from 2.x (measured
+// against the pinned 3.1.0: `atomic` identifiers, CASE…END inside BEGIN ATOMIC, E'\'' strings, `/*/`, and
+// empty files stored as '{}' instead of NULL). A row written by either CLI then still matches its file.
+export function sameStatements(a: readonly string[] | null, b: readonly string[] | null): boolean {
+  const exact = JSON.stringify(a ?? []) === JSON.stringify(b ?? [])
+  return exact || squash(a) === squash(b)
+}
+
+const squash = (statements: readonly string[] | null) => (statements ?? []).join('').replace(/[\s;]+/g, '')

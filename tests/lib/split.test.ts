@@ -1,6 +1,6 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { split, splitAndTrim } from '../../lib/split.ts'
+import { sameStatements, split, splitAndTrim } from '../../lib/split.ts'
 
 type Vector = { in: string; split: string[] | null; trim: string[] | null }
 
@@ -46,3 +46,22 @@ for (const v of vectors) {
   })
 }
 cli.run()
+
+// ---
+const same = suite('sameStatements: one file recorded by CLI 2.x or 3.x')
+
+same('equal arrays, NULL and empty arrays are the same recording', () => {
+  assert.ok(sameStatements(['select 1'], ['select 1']))
+  assert.ok(sameStatements(null, []))
+})
+
+same('a different boundary with the same text is the same file', () => {
+  assert.ok(sameStatements(['create table atomic_x (id int);\nselect 1'], ['create table atomic_x (id int)', 'select 1']))
+})
+
+same('a changed statement is not the same file', () => {
+  assert.not.ok(sameStatements(['create index a_i on a (id)'], ['create index if not exists a_i on a (id)']))
+  assert.not.ok(sameStatements(['select 1'], ['select 1', 'select 2']))
+})
+
+same.run()

@@ -1,0 +1,172 @@
+// Compares supabase/migrations with the remote history table as `supabase migration list` and `db push` do,
+// and says, for every disagreement, what to run next.
+import { relative } from 'node:path'
+import { resolveDbUrl, resolveMigrationsDir } from '../lib/config.ts'
+import { connect, describeDbError } from '../lib/db.ts'
+import { KitError } from '../lib/errors.ts'
+import { listFolder, readMigration, skipWarning, type Folder } from '../lib/folder.ts'
+import { readHistory } from '../lib/history.ts'
+import { colors, EXIT, githubAnnotation, table, toJson, useColor, wantsAnnotations, type Annotation } from '../lib/output.ts'
+import { passwordOf } from '../lib/redact.ts'
+import { flagNames, guarded, parseFlags, processIo, runMain, type Io } from '../lib/script.ts'
+import { splitAndTrim } from '../lib/split.ts'
+import { compareSync, offlineFindings, type LocalText, type SyncReport } from '../lib/sync.ts'
+
+export const USAGE = `Usage: npx tsx scripts/check-sync.ts [options]
+
+Compares the local migrations folder with supabase_migrations.schema_migrations on the database,
+shows them side by side like \`supabase migration list\`, and predicts what \`supabase db push\` does.
+
+Options:
+  --db-url <url>   database to compare with (else SUPABASE_DB_URL, else DATABASE_URL)
+  --dir <path>     migrations folder (default: <project root>/supabase/migrations)
+  --offline        folder checks only (clutter, duplicate versions, names, empty files); no database
+  --json           print one JSON document instead of the table
+  --debug          print stack traces on errors
+  --help           show this help
+
+Exit codes:
+  0  in sync, nothing found
+  1  findings (out of sync, clutter, edited files, or db push would fail)
+  2  usage or runtime error (bad URL, unreachable database, permission denied)
+
+Environment:
+  SUPABASE_DB_URL, DATABASE_URL   connection URL when --db-url is absent (.env is read)
+  GITHUB_ACTIONS=true             also print GitHub annotations
+  NO_COLOR                        disable colour
+`
+
+export const FLAGS = { string: ['db-url', 'dir'], boolean: ['offline', 'json', 'debug', 'help'] }
+const SCRIPT = 'check-sync'
+const RUN_AGAIN = 'npx tsx scripts/check-sync.ts'
+const DB = '--db-url "$SUPABASE_DB_URL"'
+
+export async function main(args: string[], env: NodeJS.ProcessEnv = process.env, io: Io = processIo()): Promise<number> {
+  let secrets: string[] = []
+  return guarded(SCRIPT, io, args.includes('--debug'), () => secrets, async () => {
+    // 1. Validate every input before the first connection.
+    const flags = parseFlags(args, FLAGS)
+    if (flags.help) {
+      io.out(USAGE)
+      return EXIT.clean
+    }
+    const dir = resolveMigrationsDir(flags.dir as string | undefined, io.cwd)
+    const url = flags.offline ? undefined : resolveDbUrl(flags['db-url'] as string | undefined, env)
+    secrets = passwordOf(url)
+
+    // 2. Read the folder the way the CLI does.
+    const folder = listFolder(dir)
+    for (const entry of folder.skipped) io.err(skipWarning(entry))
+    if (!folder.exists) io.err(`${SCRIPT}: no migrations folder at ${dir}; treating it as empty, as the Supabase CLI does.`)
+    else if (folder.files.length === 0) io.err(`${SCRIPT}: no migration files in ${dir}.`)
+    const texts = folder.files.map(readLocalText)
+    const relDir = relative(io.cwd, dir) || '.'
+
+    // 3. Offline: the folder-only checks.
+    if (flags.offline) {
+      const found = offlineFindings(folder, texts)
+      const count = found.duplicates.length + found.clutter.length + found.empty.length + found.unreadable.length + found.badVersions.length
+      if (flags.json) io.out(toJson({ clean: count === 0, ...found }))
+      else io.out(renderOffline(found, relDir, folder))
+      if (wantsAnnotations(env) && !flags.json) for (const a of offlineAnnotations(found, relDir)) io.out(githubAnnotation(a))
+      return count === 0 ? EXIT.clean : EXIT.findings
+    }
+
+    // 4. Read the remote history with the CLI's query (a missing table is an empty history).
+    const sql = connect(url!, { app: SCRIPT, onNotice: (m) => io.err(m) })
+    let history: Awaited<ReturnType<typeof readHistory>>
+    try {
+      history = await readHistory(sql)
+    } catch (err) {
+      throw describeDbError(err, url!)
+    } finally {
+      await sql.end({ timeout: 5 })
+    }
+
+    // 5. Decide and report.
+    const report = compareSync(folder, texts, history, relDir)
+    if (flags.json) io.out(toJson(report))
+    else io.out(render(report, relDir, useColor({ isTTY: io.stdoutIsTTY }, env)))
+    if (wantsAnnotations(env) && !flags.json) for (const a of annotations(report, relDir)) io.out(githubAnnotation(a))
+    return report.inSync && report.push.ok ? EXIT.clean : EXIT.findings
+  })
+}
+
+function readLocalText(file: Folder['files'][number]): LocalText {
+  try {
+    return { file, statements: splitAndTrim(readMigration(file.path)) }
+  } catch (err) {
+    if (!(err instanceof KitError)) throw err
+    return { file, statements: null, problem: err.code === 'NOT_UTF8' ? 'notUtf8' : 'unreadable', message: err.message }
+  }
+}
+
+type Offline = ReturnType<typeof offlineFindings>
+
+function offlineLines(found: Offline, relDir: string): string[] {
+  return [
+    ...found.clutter.map((c) => `clutter: ${relDir}/${c.file} (${c.kind}) is skipped by the CLI and confuses people; move it out of the folder (git rm, or keep it outside supabase/migrations)`),
+    ...found.duplicates.map((d) => `duplicate version ${d.version}: ${d.files.join(', ')}; the second file fails db push with a duplicate key. Give one of them a new timestamp (supabase migration new <name>, then move its SQL)`),
+    ...found.empty.map((f) => `empty: ${relDir}/${f} has no SQL; the CLI would record it with NULL statements. Delete it or add its SQL`),
+    ...found.unreadable.map((u) => `unreadable: ${u.message}`),
+    ...found.badVersions.map((b) => `name: ${relDir}/${b.file}: ${b.reason}`),
+  ]
+}
+
+function renderOffline(found: Offline, relDir: string, folder: Folder): string {
+  const lines = offlineLines(found, relDir)
+  if (lines.length === 0) return `${relDir}: ${folder.files.length} migration files, no clutter, no duplicate versions, no empty files.`
+  return [...lines, '', `${lines.length} finding(s) in ${relDir}.`].join('\n')
+}
+
+function render(r: SyncReport, relDir: string, color: boolean): string {
+  const c = colors(color)
+  const out: string[] = []
+  if (!r.historyTable) out.push('No history table on the database (supabase_migrations.schema_migrations): every local file is pending.', '')
+  out.push(table(['Local', 'Remote', 'Time (UTC)', 'Status'], r.rows.map((row) => [row.local, row.remote, row.time, row.status])), '')
+  const findings = [
+    ...r.remoteOnly.map((v) => {
+      const rename = r.renamed.find((x) => x.remote === v)
+      return rename
+        ? `remote only ${v}: the same migration as local ${rename.local} (same ${rename.match}), applied under the old timestamp. Rename the file back: git mv ${relDir}/${rename.local} ${relDir}/${v}_${rename.local.replace(/^\d+_/, '')}`
+        : `remote only ${v}: applied on the database but no file has it. Recover its SQL (select statements from supabase_migrations.schema_migrations where version = '${v}') into ${relDir}/${v}_<name>.sql, or if it was undone: supabase migration repair --status reverted ${v} ${DB}`
+    }),
+    ...r.outOfOrder.map((v) => `out of order ${v}: local only and older than the newest remote version; db push refuses it without --include-all. If it has not run: supabase db push --include-all ${DB}; if it has (by hand): supabase migration repair --status applied ${v} ${DB}`),
+    ...r.edited.map((e) => `edited ${e.version}_${e.name}: the file differs from what ran (statement ${e.firstDifference.index + 1}).\n    remote: ${preview(e.firstDifference.remote)}\n    local:  ${preview(e.firstDifference.local)}\n    Restore the applied text (git log -p) and put the change in a new migration`),
+    ...offlineLines(r, relDir),
+  ]
+  if (findings.length) out.push(c.bold('Findings'), ...findings.map((f) => `- ${f}`), '')
+  if (r.push.ok) {
+    out.push(r.push.pending.length ? `supabase db push would apply:\n${r.push.pending.map((f) => `  • ${f}`).join('\n')}` : 'supabase db push: Remote database is up to date.')
+  } else {
+    out.push(c.red('supabase db push would fail:'), r.push.error!, r.push.hint!)
+    if (r.push.pendingWithIncludeAll.length) out.push('', `With --include-all it would apply:\n${r.push.pendingWithIncludeAll.map((f) => `  • ${f}`).join('\n')}`)
+  }
+  const verdict = r.inSync && r.push.ok ? c.green('In sync.') : c.yellow(`Out of sync: ${r.localOnly.length} local only, ${r.remoteOnly.length} remote only, ${r.edited.length} edited, ${r.clutter.length} clutter. Fix the findings, then run ${RUN_AGAIN} again.`)
+  out.push('', verdict)
+  return out.join('\n')
+}
+
+const preview = (s: string | null) => (s === null ? '(none)' : s.replace(/\s+/g, ' ').slice(0, 160))
+
+function offlineAnnotations(found: Offline, relDir: string): Annotation[] {
+  return [
+    ...found.clutter.map((c): Annotation => ({ level: 'warning', file: `${relDir}/${c.file}`, message: 'Not a migration file: the Supabase CLI skips it. Move it out of the migrations folder.' })),
+    ...found.duplicates.flatMap((d) => d.files.map((f): Annotation => ({ level: 'error', file: `${relDir}/${f}`, message: `Duplicate migration version ${d.version}` }))),
+    ...found.empty.map((f): Annotation => ({ level: 'warning', file: `${relDir}/${f}`, message: 'Empty migration file' })),
+    ...found.unreadable.map((u): Annotation => ({ level: 'error', file: `${relDir}/${u.file}`, message: u.message })),
+  ]
+}
+
+function annotations(r: SyncReport, relDir: string): Annotation[] {
+  const fileOf = (v: string) => r.rows.find((row) => row.local === v)
+  return [
+    ...offlineAnnotations(r, relDir),
+    ...r.edited.map((e): Annotation => ({ level: 'error', file: `${relDir}/${e.version}_${e.name}.sql`, message: 'Edited after it was applied: the remote ran a different text.' })),
+    ...r.remoteOnly.map((v): Annotation => ({ level: 'error', message: `Remote migration ${v} has no local file.` })),
+    ...r.outOfOrder.filter(fileOf).map((v): Annotation => ({ level: 'warning', message: `Local migration ${v} is older than the newest remote version.` })),
+  ]
+}
+
+export const flags = flagNames(FLAGS)
+runMain(import.meta.url, SCRIPT, main)

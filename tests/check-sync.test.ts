@@ -1,0 +1,251 @@
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { connect } from '../lib/db.ts'
+import { createHistoryTable, insertHistoryRow } from '../lib/history.ts'
+import { splitAndTrim } from '../lib/split.ts'
+import { flags, main, USAGE } from '../scripts/check-sync.ts'
+import { cliList, cliPushDryRun } from './helpers/cli.ts'
+import { client, createTempDatabase, dropTempDatabase } from './helpers/db.ts'
+import { captureIo, makeProject, type Project } from './helpers/project.ts'
+import { runScript } from './helpers/run.ts'
+
+type Ctx = { url: string; project?: Project }
+
+// Writes history rows as db push would have, for the given (version_name.sql → text) pairs.
+async function recordRemote(url: string, files: Record<string, string>) {
+  const sql = connect(url, { app: 'test' })
+  try {
+    await createHistoryTable(sql)
+    for (const [file, text] of Object.entries(files)) {
+      const [, version, name] = /^(\d+)_(.*)\.sql$/.exec(file)!
+      await insertHistoryRow(sql, { version, name, statements: splitAndTrim(text) })
+    }
+  } finally {
+    await sql.end()
+  }
+}
+
+async function runJson(ctx: Ctx, extra: string[] = []) {
+  const cap = captureIo(ctx.project!.root)
+  const code = await main(['--db-url', ctx.url, '--json', ...extra], {}, cap.io)
+  return { code, report: JSON.parse(cap.out()), err: cap.err() }
+}
+
+const A = 'create table a (id int primary key);\n'
+const B = 'create table b (id int primary key);\n'
+const C = 'create table c (id int primary key);\n'
+
+// ---
+const verdicts = suite<Ctx>('check-sync verdicts on small projects, checked against the real CLI')
+verdicts.before.each(async (ctx) => {
+  ctx.url = await createTempDatabase()
+})
+verdicts.after.each(async (ctx) => {
+  ctx.project?.remove()
+  ctx.project = undefined
+  await dropTempDatabase(ctx.url)
+})
+
+verdicts('a project whose history matches its files is clean (exit 0) and the CLI is up to date', async (ctx) => {
+  ctx.project = makeProject({ '20250101000000_a.sql': A, '20250102000000_b.sql': B })
+  await recordRemote(ctx.url, { '20250101000000_a.sql': A, '20250102000000_b.sql': B })
+  const { code, report } = await runJson(ctx)
+  assert.is(code, 0)
+  assert.is(report.inSync, true)
+  assert.equal(report.push, { ok: true, error: null, hint: null, pending: [], pendingWithIncludeAll: [] })
+  const cli = await cliPushDryRun(ctx.project.root, ctx.url)
+  assert.is(cli.code, 0)
+  assert.match(cli.stdout + cli.stderr, 'Remote database is up to date.')
+  assert.equal(await cliList(ctx.project.root, ctx.url), [
+    { local: '20250101000000', remote: '20250101000000' },
+    { local: '20250102000000', remote: '20250102000000' },
+  ])
+})
+
+verdicts('a database without a history table means every file is pending, as db push says', async (ctx) => {
+  ctx.project = makeProject({ '20250101000000_a.sql': A, '20250102000000_b.sql': B })
+  const { code, report } = await runJson(ctx)
+  assert.is(code, 1)
+  assert.is(report.historyTable, false)
+  assert.equal(report.localOnly, ['20250101000000', '20250102000000'])
+  assert.equal(report.push.pending, ['20250101000000_a.sql', '20250102000000_b.sql'])
+  const cli = await cliPushDryRun(ctx.project.root, ctx.url)
+  assert.match(cli.stdout + cli.stderr, 'Would push these migrations:\n • 20250101000000_a.sql\n • 20250102000000_b.sql')
+})
+
+verdicts('a remote-only version gives the CLI error text and the CLI agrees', async (ctx) => {
+  ctx.project = makeProject({ '20250101000000_a.sql': A, '20250103000000_c.sql': C })
+  await recordRemote(ctx.url, { '20250101000000_a.sql': A, '20250102000000_b.sql': B })
+  const { code, report } = await runJson(ctx)
+  assert.is(code, 1)
+  assert.equal(report.remoteOnly, ['20250102000000'])
+  assert.equal(report.localOnly, ['20250103000000'])
+  assert.is(report.push.ok, false)
+  assert.is(report.push.error, 'Remote migration versions not found in local migrations directory.')
+  assert.match(report.push.hint, 'supabase migration repair --status reverted 20250102000000')
+  const cli = await cliPushDryRun(ctx.project.root, ctx.url)
+  assert.is.not(cli.code, 0)
+  assert.match(cli.stderr, report.push.error)
+  assert.match(cli.stderr, 'supabase migration repair --status reverted 20250102000000')
+})
+
+verdicts('a local file older than the newest remote version is out of order, with the CLI hint', async (ctx) => {
+  ctx.project = makeProject({ '20250101000000_a.sql': A, '20250102000000_b.sql': B, '20250103000000_c.sql': C })
+  await recordRemote(ctx.url, { '20250101000000_a.sql': A, '20250103000000_c.sql': C })
+  const { report } = await runJson(ctx)
+  assert.equal(report.outOfOrder, ['20250102000000'])
+  assert.is(report.push.error, 'Found local migration files to be inserted before the last migration on remote database.')
+  assert.match(report.push.hint, 'Rerun the command with --include-all flag to apply these migrations:\nsupabase/migrations/20250102000000_b.sql')
+  assert.equal(report.push.pendingWithIncludeAll, ['20250102000000_b.sql'])
+  const cli = await cliPushDryRun(ctx.project.root, ctx.url)
+  assert.match(cli.stderr, report.push.error)
+  assert.match(cli.stderr, 'supabase/migrations/20250102000000_b.sql')
+})
+
+verdicts('an edit after apply shows the first differing statement on both sides', async (ctx) => {
+  const applied = 'create table a (id int primary key);\ncreate index a_id on a (id);\n'
+  ctx.project = makeProject({ '20250101000000_a.sql': 'create table a (id int primary key);\ncreate index if not exists a_id on a (id);\n' })
+  await recordRemote(ctx.url, { '20250101000000_a.sql': applied })
+  const { code, report } = await runJson(ctx)
+  assert.is(code, 1)
+  assert.equal(report.edited, [
+    { version: '20250101000000', name: 'a', firstDifference: { index: 1, local: 'create index if not exists a_id on a (id)', remote: 'create index a_id on a (id)' } },
+  ])
+})
+
+verdicts('a remote-only version with the statements of a local-only file is a rename', async (ctx) => {
+  ctx.project = makeProject({ '20250101000000_a.sql': A, '20250102000009_policies.sql': B })
+  await recordRemote(ctx.url, { '20250101000000_a.sql': A, '20250102000001_policies.sql': B })
+  const { report } = await runJson(ctx)
+  assert.equal(report.renamed, [{ remote: '20250102000001', local: '20250102000009_policies.sql', match: 'statements' }])
+})
+
+verdicts('the human report shows the list table and what to run next', async (ctx) => {
+  ctx.project = makeProject({ '20250101000000_a.sql': A, '20250102000000_b.sql': B })
+  await recordRemote(ctx.url, { '20250101000000_a.sql': A, '20250101120000_x.sql': C })
+  const cap = captureIo(ctx.project.root)
+  const code = await main(['--db-url', ctx.url], {}, cap.io)
+  assert.is(code, 1)
+  assert.match(cap.out(), /Local\s+\| Remote\s+\| Time \(UTC\)\s+\| Status/)
+  assert.match(cap.out(), /20250101120000 \| 2025-01-01 12:00:00 \| remote only/)
+  assert.match(cap.out(), 'supabase migration repair --status reverted 20250101120000')
+})
+
+verdicts.run()
+
+// ---
+const folderCases = suite<Ctx>('check-sync on awkward folders')
+folderCases.after.each((ctx) => {
+  ctx.project?.remove()
+  ctx.project = undefined
+})
+
+const OFFLINE_CASES: { name: string; files: Record<string, string | Uint8Array>; code: number; expect: RegExp }[] = [
+  { name: 'an empty folder is reported plainly and is clean', files: {}, code: 0, expect: /0 migration files/ },
+  { name: 'an empty file is a finding', files: { '20250101000000_a.sql': '' }, code: 1, expect: /empty: supabase\/migrations\/20250101000000_a\.sql has no SQL/ },
+  { name: 'a non-UTF-8 file is a finding naming the line', files: { '20250101000000_a.sql': Buffer.from([0x73, 0x65, 0x6c, 0x0a, 0xff, 0xfe]) }, code: 1, expect: /not valid UTF-8 \(line 2\)/ },
+  { name: 'clutter is named with its kind', files: { '20250101000000_a.sql': A, '20250101000000_a.sql.skip': A, 'notes.txt': 'x' }, code: 1, expect: /20250101000000_a\.sql\.skip \(skip\)[\s\S]*notes\.txt \(other\)/ },
+  { name: 'two files with one version are a duplicate', files: { '20250101000000_a.sql': A, '20250101000000_b.sql': B }, code: 1, expect: /duplicate version 20250101000000: 20250101000000_a\.sql, 20250101000000_b\.sql/ },
+  { name: 'a short version is named as an ordering trap', files: { '20250101_a.sql': A }, code: 1, expect: /not a 14-digit timestamp/ },
+]
+
+for (const c of OFFLINE_CASES) {
+  folderCases(`--offline: ${c.name}`, async (ctx) => {
+    ctx.project = makeProject(c.files)
+    const cap = captureIo(ctx.project.root)
+    const code = await main(['--offline'], {}, cap.io)
+    assert.is(code, c.code, cap.out() + cap.err())
+    assert.match(cap.out() + cap.err(), c.expect)
+  })
+}
+
+folderCases('--offline --json prints one document with every folder finding', async (ctx) => {
+  ctx.project = makeProject({ '20250101000000_a.sql': A, 'x.sql.backup': A, '20250102000000_e.sql': '  \n' })
+  const cap = captureIo(ctx.project.root)
+  assert.is(await main(['--offline', '--json'], {}, cap.io), 1)
+  const doc = JSON.parse(cap.out())
+  assert.equal(doc.clutter, [{ file: 'x.sql.backup', kind: 'backup' }])
+  assert.equal(doc.empty, ['20250102000000_e.sql'])
+  assert.match(cap.err(), 'Skipping migration x.sql.backup... (file name must match pattern "<timestamp>_name.sql")')
+})
+
+folderCases.run()
+
+// ---
+const errors = suite<Ctx>('check-sync errors: one line, exit 2, no password')
+errors.after.each((ctx) => {
+  ctx.project?.remove()
+  ctx.project = undefined
+})
+
+const PASSWORD = 'hunter2-Sup3rSecret'
+const ERROR_CASES: { name: string; args: string[]; env?: Record<string, string>; expect: RegExp }[] = [
+  { name: 'an unreachable host', args: ['--db-url', `postgresql://postgres:${PASSWORD}@127.0.0.1:1/postgres`], expect: /cannot reach 127\.0\.0\.1:1\/postgres \(ECONNREFUSED\)\. Check --db-url/ },
+  { name: 'a database that does not exist', args: ['--db-url', `postgresql://postgres:${PASSWORD}@127.0.0.1:5432/no_such_db_smk`], expect: /database does not exist/ },
+  { name: 'a URL that is not a URL', args: ['--db-url', `postgres:${PASSWORD}@nowhere`], expect: /not a connection URL|no host/ },
+  { name: 'a URL with another scheme', args: ['--db-url', `mysql://root:${PASSWORD}@127.0.0.1/x`], expect: /unsupported URL scheme "mysql:"/ },
+  { name: 'no URL at all', args: [], expect: /no database URL\. Pass --db-url, or set SUPABASE_DB_URL or DATABASE_URL/ },
+  { name: 'an unknown flag', args: ['--db-urll', 'x'], expect: /unknown flag --db-urll/ },
+  { name: 'a flag without its value', args: ['--db-url'], expect: /--db-url needs a value/ },
+  { name: 'the URL from SUPABASE_DB_URL', args: [], env: { SUPABASE_DB_URL: `postgresql://postgres:${PASSWORD}@127.0.0.1:1/postgres` }, expect: /cannot reach 127\.0\.0\.1:1/ },
+]
+
+for (const c of ERROR_CASES) {
+  errors(`${c.name} exits 2 with one clear line`, async (ctx) => {
+    ctx.project = makeProject({ '20250101000000_a.sql': A })
+    const cap = captureIo(ctx.project.root)
+    const code = await main(c.args, c.env ?? {}, cap.io)
+    assert.is(code, 2)
+    assert.match(cap.err(), c.expect)
+    assert.is(cap.err().trim().split('\n').length, 1, cap.err())
+    assert.not.match(cap.out() + cap.err(), PASSWORD)
+  })
+}
+
+errors('a role without access to the history table gets permission denied, exit 2', async (ctx) => {
+  ctx.project = makeProject({ '20250101000000_a.sql': A })
+  const url = await createTempDatabase()
+  const admin = client(url)
+  const role = `smk_noaccess_${Date.now()}`
+  try {
+    await admin`create schema supabase_migrations`
+    await admin`create table supabase_migrations.schema_migrations (version text primary key, statements text[], name text)`
+    await admin`create role ${admin(role)} login`
+    const u = new URL(url)
+    u.username = role
+    u.password = PASSWORD
+    const cap = captureIo(ctx.project.root)
+    assert.is(await main(['--db-url', u.toString()], {}, cap.io), 2)
+    assert.match(cap.err(), /permission denied/)
+    assert.not.match(cap.err(), PASSWORD)
+  } finally {
+    await admin.end()
+    await dropTempDatabase(url)
+    const root = client(url.replace(/\/[^/]*$/, '/postgres'))
+    await root`drop role if exists ${root(role)}`.catch(() => undefined)
+    await root.end()
+  }
+})
+
+errors('--help lists every flag and the exit codes', async () => {
+  for (const flag of flags) assert.match(USAGE, `--${flag}`)
+  assert.match(USAGE, 'Exit codes:')
+  const cap = captureIo(process.cwd())
+  assert.is(await main(['--help'], {}, cap.io), 0)
+  assert.is(cap.out(), USAGE)
+})
+
+errors('as a subprocess: exit code 2 and a redacted one-line error; stack only with --debug', async (ctx) => {
+  ctx.project = makeProject({ '20250101000000_a.sql': A })
+  const url = `postgresql://postgres:${PASSWORD}@127.0.0.1:1/postgres`
+  const run = await runScript('check-sync', ['--db-url', url], { cwd: ctx.project.root })
+  assert.is(run.code, 2)
+  assert.match(run.stderr, /^check-sync: cannot reach/)
+  assert.not.match(run.stderr + run.stdout, PASSWORD)
+  const debug = await runScript('check-sync', ['--db-url', url, '--debug'], { cwd: ctx.project.root })
+  assert.is(debug.code, 2)
+  assert.match(debug.stderr, /\n\s+at /)
+  assert.not.match(debug.stderr + debug.stdout, PASSWORD)
+})
+
+errors.run()

@@ -1,0 +1,26 @@
+// The real Supabase CLI (npm package `supabase`, pinned) as the oracle the kit's verdicts must match.
+import { fileURLToPath } from 'node:url'
+import { $ } from 'zx'
+
+const BIN = fileURLToPath(new URL('../../node_modules/.bin/supabase', import.meta.url))
+
+export type CliRun = { code: number; stdout: string; stderr: string }
+
+// Runs `supabase <args>` in a project root. The CLI prompts on remote targets, so --yes answers them; a local
+// server has no TLS, which the CLI accepts with a warning.
+export async function supabase(cwd: string, args: string[]): Promise<CliRun> {
+  const run = await $({ cwd, nothrow: true, quiet: true, input: '', env: { ...process.env, SUPABASE_YES: '1', NO_COLOR: '1' } })`${BIN} ${args}`
+  return { code: run.exitCode ?? -1, stdout: run.stdout, stderr: run.stderr }
+}
+
+export type ListedRow = { local: string; remote: string }
+
+// `migration list --output-format json`: an absent side is blank.
+export async function cliList(cwd: string, url: string): Promise<ListedRow[]> {
+  const run = await supabase(cwd, ['migration', 'list', '--db-url', url, '--output-format', 'json'])
+  if (run.code !== 0) throw new Error(`supabase migration list failed: ${run.stderr}`)
+  const parsed = JSON.parse(run.stdout) as { migrations: { local: string; remote: string }[] }
+  return parsed.migrations.map((m) => ({ local: m.local.trim(), remote: m.remote.trim() }))
+}
+
+export const cliPushDryRun = (cwd: string, url: string) => supabase(cwd, ['db', 'push', '--db-url', url, '--dry-run'])
