@@ -29,23 +29,30 @@ export async function createHistoryTable(sql: Sql): Promise<void> {
   await sql`ALTER TABLE supabase_migrations.schema_migrations ADD COLUMN IF NOT EXISTS name text`
 }
 
+// postgres.js types sql.array() from the server's type list, which it loads only after a connection's first
+// query, so a first-query INSERT failed with 42804. A text[] literal sent as text and cast has no such race.
+export function textArrayLiteral(items: readonly string[] | null): string | null {
+  if (items === null) return null
+  return `{${items.map((item) => `"${item.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`
+}
+
 // The row `db push` writes after a file: a plain INSERT (a duplicate version fails with 23505, as in the CLI).
 // `statements` null is how the CLI stores an empty file.
 export async function insertHistoryRow(sql: Sql, row: HistoryRow): Promise<void> {
   await sql`
     INSERT INTO supabase_migrations.schema_migrations(version, name, statements)
-    VALUES(${row.version}, ${row.name}, ${row.statements === null ? null : sql.array(row.statements)})`
+    VALUES(${row.version}, ${row.name}, ${textArrayLiteral(row.statements)}::text[])`
 }
 
 // `migration repair --status applied` from CLI v2.62.1 on.
 export async function upsertHistoryRow(sql: Sql, row: HistoryRow): Promise<void> {
   await sql`
     INSERT INTO supabase_migrations.schema_migrations(version, name, statements)
-    VALUES(${row.version}, ${row.name}, ${row.statements === null ? null : sql.array(row.statements)})
+    VALUES(${row.version}, ${row.name}, ${textArrayLiteral(row.statements)}::text[])
     ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, statements = EXCLUDED.statements`
 }
 
 // `migration repair --status reverted <versions>`.
 export async function deleteHistoryRows(sql: Sql, versions: readonly string[]): Promise<void> {
-  await sql`DELETE FROM supabase_migrations.schema_migrations WHERE version = ANY(${sql.array([...versions])})`
+  await sql`DELETE FROM supabase_migrations.schema_migrations WHERE version = ANY(${textArrayLiteral(versions)}::text[])`
 }

@@ -5,9 +5,10 @@ import { createHistoryTable, insertHistoryRow } from '../lib/history.ts'
 import { splitAndTrim } from '../lib/split.ts'
 import { flags, main, USAGE } from '../scripts/check-sync.ts'
 import { cliList, cliPushDryRun } from './helpers/cli.ts'
-import { client, createTempDatabase, dropTempDatabase } from './helpers/db.ts'
+import { client, createTempDatabase, dropTempDatabase, needsServer } from './helpers/db.ts'
 import { captureIo, makeProject, type Project } from './helpers/project.ts'
 import { runScript } from './helpers/run.ts'
+import { buildSeedRemote, SEED_CLUTTER, SEED_EDITED_VERSION, SEED_LOCAL_ONLY, SEED_OUT_OF_ORDER, SEED_REMOTE_ONLY, SEED_RENAMED_LOCAL, SEED_ROOT } from './helpers/seed.ts'
 
 type Ctx = { url: string; project?: Project }
 
@@ -169,6 +170,14 @@ folderCases('--offline --json prints one document with every folder finding', as
   assert.match(cap.err(), 'Skipping migration x.sql.backup... (file name must match pattern "<timestamp>_name.sql")')
 })
 
+folderCases('under GitHub Actions each finding is also an annotation on its file', async (ctx) => {
+  ctx.project = makeProject({ '20250101000000_a.sql': A, '20250101000000_a.sql.skip': A, '20250102000000_b.sql': '' })
+  const cap = captureIo(ctx.project.root)
+  assert.is(await main(['--offline'], { GITHUB_ACTIONS: 'true' }, cap.io), 1)
+  assert.match(cap.out(), '::warning file=supabase/migrations/20250101000000_a.sql.skip::Not a migration file')
+  assert.match(cap.out(), '::warning file=supabase/migrations/20250102000000_b.sql::Empty migration file')
+})
+
 folderCases.run()
 
 // ---
@@ -203,6 +212,7 @@ for (const c of ERROR_CASES) {
 }
 
 errors('a role without access to the history table gets permission denied, exit 2', async (ctx) => {
+  if (!(await needsServer('a second role'))) return
   ctx.project = makeProject({ '20250101000000_a.sql': A })
   const url = await createTempDatabase()
   const admin = client(url)
@@ -249,3 +259,58 @@ errors('as a subprocess: exit code 2 and a redacted one-line error; stack only w
 })
 
 errors.run()
+
+// ---
+const seed = suite<Ctx>('check-sync on the seed fixture (the user report) agrees with the real CLI')
+seed.before.each(async (ctx) => {
+  ctx.url = await createTempDatabase()
+  await buildSeedRemote(ctx.url)
+})
+seed.after.each(async (ctx) => {
+  await dropTempDatabase(ctx.url)
+})
+
+seed('reports exactly the report’s findings: 5 local only, 1 remote only, 2 out of order, 4 clutter, the edit and the rename', async (ctx) => {
+  const cap = captureIo(SEED_ROOT)
+  const code = await main(['--db-url', ctx.url, '--json'], {}, cap.io)
+  assert.is(code, 1)
+  const r = JSON.parse(cap.out())
+  assert.is(r.inSync, false)
+  assert.equal(r.localOnly, [...SEED_LOCAL_ONLY])
+  assert.equal(r.remoteOnly, [SEED_REMOTE_ONLY])
+  assert.equal(r.outOfOrder, [...SEED_OUT_OF_ORDER])
+  assert.equal(r.clutter.map((c: { file: string }) => c.file).sort(), [...SEED_CLUTTER].sort())
+  assert.equal(r.edited.map((e: { version: string }) => e.version), [SEED_EDITED_VERSION])
+  assert.equal(r.renamed, [{ remote: SEED_REMOTE_ONLY, local: `${SEED_RENAMED_LOCAL}_add_audit_chunks_policies.sql`, match: 'statements' }])
+  assert.equal(r.duplicates, [])
+  assert.is(r.push.ok, false)
+  assert.is(r.push.error, 'Remote migration versions not found in local migrations directory.')
+  assert.match(r.push.hint, `supabase migration repair --status reverted ${SEED_REMOTE_ONLY}`)
+  for (const file of SEED_CLUTTER) assert.match(cap.err(), `Skipping migration ${file}...`)
+
+  // The oracle: the CLI's own list and push verdict.
+  const listed = await cliList(SEED_ROOT, ctx.url)
+  assert.equal(listed.filter((row) => !row.remote).map((row) => row.local), r.localOnly)
+  assert.equal(listed.filter((row) => !row.local).map((row) => row.remote), r.remoteOnly)
+  const cli = await cliPushDryRun(SEED_ROOT, ctx.url)
+  assert.is(cli.code, 1)
+  assert.match(cli.stderr, r.push.error)
+})
+
+seed('after reverting the remote-only row, push reports the out-of-order pair, as the CLI does', async (ctx) => {
+  const sql = connect(ctx.url, { app: 'test' })
+  await sql`delete from supabase_migrations.schema_migrations where version = ${SEED_REMOTE_ONLY}`
+  await sql.end()
+  const cap = captureIo(SEED_ROOT)
+  await main(['--db-url', ctx.url, '--json'], {}, cap.io)
+  const r = JSON.parse(cap.out())
+  assert.is(r.push.error, 'Found local migration files to be inserted before the last migration on remote database.')
+  const cli = await cliPushDryRun(SEED_ROOT, ctx.url)
+  assert.match(cli.stderr, r.push.error)
+  for (const v of SEED_OUT_OF_ORDER) {
+    assert.match(r.push.hint, `supabase/migrations/${v}_`)
+    assert.match(cli.stderr, `supabase/migrations/${v}_`)
+  }
+})
+
+seed.run()

@@ -106,3 +106,31 @@ history('a NULL name from an old CLI reads as an empty string', async ({ sql }) 
 })
 
 history.run()
+
+// ---
+const first = suite<Ctx>('history writes as the first query of a connection')
+first.before.each(async (ctx) => {
+  ctx.url = await createTempDatabase()
+  ctx.sql = connect(ctx.url, { app: 'test' })
+})
+first.after.each(async (ctx) => {
+  await ctx.sql.end()
+  await dropTempDatabase(ctx.url)
+})
+
+first('an INSERT before any other query still sends statements as text[]', async (ctx) => {
+  const setup = connect(ctx.url, { app: 'test' })
+  await createHistoryTable(setup)
+  await setup.end()
+  await insertHistoryRow(ctx.sql, { version: '1', name: 'a', statements: ['select 1', 'select 2'] })
+  assert.equal((await readHistory(ctx.sql)).rows, [{ version: '1', name: 'a', statements: ['select 1', 'select 2'] }])
+})
+
+first('statements survive the round trip whatever they contain', async (ctx) => {
+  await createHistoryTable(ctx.sql)
+  const statements = ['a"b', 'c\\d', '{x,y}', 'NULL', 'é ☃ \u{1F600}', '', "it's", 'line\nbreak\ttab']
+  await insertHistoryRow(ctx.sql, { version: '2', name: 'x', statements })
+  assert.equal((await readHistory(ctx.sql)).rows[0].statements, statements)
+})
+
+first.run()

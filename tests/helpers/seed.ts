@@ -1,0 +1,75 @@
+// The seed fixture: the user's broken project (shared/seed/000_c3d357f6b8af18bd.txt) as a Supabase project root,
+// and a builder for its "remote" database, so every test can start from the state the report describes.
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { connect } from '../../lib/db.ts'
+import { listFolder, readMigration, type MigrationFile } from '../../lib/folder.ts'
+import { createHistoryTable } from '../../lib/history.ts'
+import { applyPlatformShim } from '../../lib/platform.ts'
+import { applyMigration } from '../../lib/replay.ts'
+
+// The project root: the CLI needs supabase/config.toml here (run it with this as cwd).
+export const SEED_ROOT = fileURLToPath(new URL('../fixtures/seed', import.meta.url))
+export const SEED_MIGRATIONS = join(SEED_ROOT, 'supabase', 'migrations')
+// What the remote holds beyond the local files: SQL only, never read by the CLI (it sits outside supabase/).
+export const SEED_REMOTE_DIR = join(SEED_ROOT, 'remote')
+
+// "Last applied migration: 20251213160000" in the report.
+export const SEED_LAST_REMOTE = '20251213160000'
+// The same migration under two versions: applied remotely as ...004929, renamed locally to ...004931.
+export const SEED_REMOTE_ONLY = '20251213004929'
+export const SEED_RENAMED_LOCAL = '20251213004931'
+// The consolidated schema that fails with 42703 (it still uses profiles.github_id, renamed on 20251201090000).
+export const SEED_CONSOLIDATED = '20251213082550'
+export const SEED_LOCAL_ONLY: readonly string[] = ['20251213004931', '20251213082550', '20251213214545', '20251214000000', '20251214100000']
+// Local-only versions older than the newest remote one: what `db push` refuses without --include-all.
+export const SEED_OUT_OF_ORDER: readonly string[] = ['20251213004931', '20251213082550']
+// Applied remotely, then edited locally: the remote `statements` keep the original text (remote/<version>_*.sql).
+export const SEED_EDITED_VERSION = '20251211000000'
+// Partly run by hand on the remote (remote/half-applied.sql), with no history row.
+export const SEED_HALF_APPLIED_VERSION = '20251214100000'
+export const SEED_CLUTTER: readonly string[] = [
+  '20251201090000_rename_github_id.sql.backup',
+  '20251206160000_update_system_prompts.sql.backup',
+  '20251211000000_fix_function_search_path_security.sql.backup',
+  '20251213082550_consolidated_clean_schema.sql.skip',
+]
+
+// A migration file kept in remote/ (its text is what ran on the remote), described as the CLI would name it.
+function remoteFile(version: string): MigrationFile {
+  const file = listFolder(SEED_REMOTE_DIR).files.find((f) => f.version === version)
+  if (!file) throw new Error(`seed fixture: no remote/${version}_*.sql`)
+  return file
+}
+
+// The migrations the remote history holds, in the order `db push` applied them, each with the text that ran.
+export function seedRemoteHistory(): { file: MigrationFile; text: string }[] {
+  const local = listFolder(SEED_MIGRATIONS).files.filter((f) => f.version <= SEED_LAST_REMOTE && !SEED_LOCAL_ONLY.includes(f.version))
+  const edited = remoteFile(SEED_EDITED_VERSION)
+  const entries = local.map((file) => ({ file, text: readMigration(file.version === SEED_EDITED_VERSION ? edited.path : file.path) }))
+  const renamed = remoteFile(SEED_REMOTE_ONLY)
+  entries.push({ file: renamed, text: readMigration(renamed.path) })
+  // All versions have 14 digits, so text order is the CLI's order.
+  return entries.sort((a, b) => (a.file.version < b.file.version ? -1 : 1))
+}
+
+// On an empty database: the platform, the history through 20251213160000 as `db push` wrote it, then what
+// happened outside migrations (half-applied file, dashboard edits, rows), none of which has a history row.
+export async function buildSeedRemote(url: string): Promise<void> {
+  const sql = connect(url, { app: 'seed-fixture' })
+  try {
+    await applyPlatformShim(sql)
+    await createHistoryTable(sql)
+    for (const { file, text } of seedRemoteHistory()) {
+      const result = await applyMigration(sql, file, { record: true, text })
+      if (!result.ok) throw new Error(`seed fixture: ${result.file} failed at statement ${result.index}: ${result.message} (${result.code})`)
+    }
+    for (const name of ['half-applied.sql', 'hand-edits.sql', 'data.sql']) {
+      // Whole scripts over the simple protocol, as the dashboard's SQL editor runs them.
+      await sql.unsafe(readMigration(join(SEED_REMOTE_DIR, name)))
+    }
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+}
+
