@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { $ } from 'zx'
 import { connect } from '../lib/db.ts'
 import { listFolder, readMigration, type MigrationFile } from '../lib/folder.ts'
 import { createHistoryTable, insertHistoryRow, readHistory } from '../lib/history.ts'
@@ -11,6 +9,7 @@ import { applyPlatformShim } from '../lib/platform.ts'
 import { redact } from '../lib/redact.ts'
 import { applyMigration } from '../lib/replay.ts'
 import { splitAndTrim } from '../lib/split.ts'
+import { supabase } from './helpers/cli.ts'
 import { createTempDatabase, dropTempDatabase } from './helpers/db.ts'
 import {
   buildSeedRemote,
@@ -28,7 +27,6 @@ import {
   SEED_ROOT,
 } from './helpers/seed.ts'
 
-const SUPABASE = fileURLToPath(new URL('../node_modules/.bin/supabase', import.meta.url))
 const local = listFolder(SEED_MIGRATIONS)
 const localFile = (version: string): MigrationFile => {
   const file = local.files.find((f) => f.version === version)
@@ -41,11 +39,10 @@ const remoteText = (version: string) => {
   return readMigration(file.path)
 }
 
-// The real CLI as the oracle, from the project root. The test server has no TLS: CLI 3.1.0 falls back to
-// plaintext with a warning unless PGSSLMODE=disable says so up front.
-async function supabase(args: string[]) {
-  const result = await $({ cwd: SEED_ROOT, env: { ...process.env, PGSSLMODE: 'disable' }, nothrow: true, quiet: true })`${SUPABASE} ${args}`
-  return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr, all: redact(result.stdout + result.stderr) }
+// The real CLI as the oracle, from the project root; `all` is what an assertion message may show.
+async function cli(args: string[]) {
+  const run = await supabase(SEED_ROOT, args)
+  return { ...run, all: redact(run.stdout + run.stderr) }
 }
 
 const layout = suite('seed fixture layout')
@@ -110,14 +107,14 @@ remote('holds the history through 20251213160000 with the remote-only version an
 
 remote('error 1: db push refuses with the remote-only version and its repair hint (real CLI)', async (ctx) => {
   await buildSeedRemote(ctx.url)
-  const push = await supabase(['db', 'push', '--db-url', ctx.url, '--dry-run'])
-  assert.is.not(push.exitCode, 0, push.all)
+  const push = await cli(['db', 'push', '--db-url', ctx.url, '--dry-run'])
+  assert.is.not(push.code, 0, push.all)
   assert.ok(push.stderr.includes('Remote migration versions not found in local migrations directory.'), push.all)
   assert.ok(push.stderr.includes(`supabase migration repair --status reverted ${SEED_REMOTE_ONLY}`), push.all)
   assert.not.ok(push.all.includes('Would push these migrations'), push.all)
 
-  const list = await supabase(['migration', 'list', '--db-url', ctx.url, '--output-format', 'json'])
-  assert.is(list.exitCode, 0, list.all)
+  const list = await cli(['migration', 'list', '--db-url', ctx.url, '--output-format', 'json'])
+  assert.is(list.code, 0, list.all)
   const rows = (JSON.parse(list.stdout) as { migrations: { local: string; remote: string }[] }).migrations
   assert.equal(rows.filter((r) => r.local === '').map((r) => r.remote), [SEED_REMOTE_ONLY])
   assert.equal(rows.filter((r) => r.remote === '').map((r) => r.local), [...SEED_LOCAL_ONLY])
@@ -125,8 +122,8 @@ remote('error 1: db push refuses with the remote-only version and its repair hin
 
 remote('error 2: after repair --status reverted, db push refuses the two out-of-order files (real CLI)', async (ctx) => {
   await buildSeedRemote(ctx.url)
-  const repair = await supabase(['migration', 'repair', '--status', 'reverted', SEED_REMOTE_ONLY, '--db-url', ctx.url, '--yes'])
-  assert.is(repair.exitCode, 0, repair.all)
+  const repair = await cli(['migration', 'repair', '--status', 'reverted', SEED_REMOTE_ONLY, '--db-url', ctx.url, '--yes'])
+  assert.is(repair.code, 0, repair.all)
   const sql = connect(ctx.url, { app: 'seed-test' })
   try {
     const { rows } = await readHistory(sql)
@@ -134,8 +131,8 @@ remote('error 2: after repair --status reverted, db push refuses the two out-of-
   } finally {
     await sql.end({ timeout: 5 })
   }
-  const push = await supabase(['db', 'push', '--db-url', ctx.url, '--dry-run'])
-  assert.is.not(push.exitCode, 0, push.all)
+  const push = await cli(['db', 'push', '--db-url', ctx.url, '--dry-run'])
+  assert.is.not(push.code, 0, push.all)
   assert.ok(push.stderr.includes('Found local migration files to be inserted before the last migration on remote database.'), push.all)
   const listed = push.stderr.split('\n').filter((line) => line.startsWith('supabase/migrations/'))
   assert.equal(listed, SEED_OUT_OF_ORDER.map((v) => `supabase/migrations/${localFile(v).file}`))

@@ -6,10 +6,10 @@ const BIN = fileURLToPath(new URL('../../node_modules/.bin/supabase', import.met
 
 export type CliRun = { code: number; stdout: string; stderr: string }
 
-// Runs `supabase <args>` in a project root. The CLI prompts on remote targets, so --yes answers them; a local
-// server has no TLS, which the CLI accepts with a warning.
+// Runs `supabase <args>` in a project root. SUPABASE_YES answers the prompts of remote targets; the test
+// server has no TLS, and PGSSLMODE=disable says so up front instead of a fallback warning.
 export async function supabase(cwd: string, args: string[]): Promise<CliRun> {
-  const run = await $({ cwd, nothrow: true, quiet: true, input: '', env: { ...process.env, SUPABASE_YES: '1', NO_COLOR: '1' } })`${BIN} ${args}`
+  const run = await $({ cwd, nothrow: true, quiet: true, input: '', env: { ...process.env, SUPABASE_YES: '1', NO_COLOR: '1', PGSSLMODE: 'disable' } })`${BIN} ${args}`
   return { code: run.exitCode ?? -1, stdout: run.stdout, stderr: run.stderr }
 }
 
