@@ -15,6 +15,8 @@ export type KitErrorCode =
   | 'NOT_UTF8'
   | 'REFUSED'
   | 'SHADOW'
+  | 'GIT'
+  | 'BAD_CONFIG'
 
 export class KitError extends Error {
   readonly code: KitErrorCode

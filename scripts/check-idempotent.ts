@@ -1,0 +1,189 @@
+// Checks that every migration can run twice (a re-run raises no error), and rewrites the ones that cannot.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { basename, join, relative, resolve } from 'node:path'
+import { findProjectRoot, resolveMigrationsDir } from '../lib/config.ts'
+import { KitError } from '../lib/errors.ts'
+import { applyFixes } from '../lib/fix.ts'
+import { checkSql, folderContext, type FileReport, type Finding } from '../lib/idempotency.ts'
+import { isIgnored, readIdempotencyConfig, type IdempotencyConfig } from '../lib/kit-config.ts'
+import { collectPaths, collectStaged, type InputFile, type Inputs } from '../lib/migration-inputs.ts'
+import { colors, EXIT, githubAnnotation, toJson, useColor, wantsAnnotations } from '../lib/output.ts'
+import { loadParser } from '../lib/parse.ts'
+import { FILE_CHECKS, RULES } from '../lib/rules/index.ts'
+import { renderSarif } from '../lib/sarif.ts'
+import { flagNames, guarded, parseFlags, processIo, runMain, type Io } from '../lib/script.ts'
+
+export const USAGE = `Usage: npx tsx scripts/check-idempotent.ts [options] [files or folders…]
+
+Parses each migration with PostgreSQL's parser and reports every statement that fails when the file runs a
+second time (CREATE POLICY, ADD COLUMN, INSERT INTO storage.buckets, ALTER PUBLICATION … ADD TABLE, …).
+With no paths it checks the whole migrations folder.
+
+Options:
+  --dir <path>     migrations folder (default: <project root>/supabase/migrations)
+  --fix            rewrite failing statements in place into their idempotent form (comments and layout kept)
+  --out <dir>      with --fix: write the rewritten files to <dir> instead of in place
+  --json           print one JSON document (findings per file)
+  --sarif          print one SARIF 2.1.0 document (for code scanning)
+  --staged         check the staged blobs of the migrations folder (pre-commit hook): new and changed
+                   migrations, folder clutter, duplicate versions, names, and edits of committed migrations
+  --allow-edit     with --staged: accept edits, renames and deletions of already committed migrations
+  --debug          print stack traces on errors
+  --help           show this help
+
+Silence one statement with a comment inside it or on its line:  -- idempotent-ignore: <rule> <reason>
+Config (optional): package.json "migrationKit": {"idempotency": {"disable": [rules], "ignore": [globs]}},
+or the same {"idempotency": …} object in .migration-kit.json (globs are relative to the project root).
+
+Rules: ${RULES.map((r) => r.id).join(', ')}
+
+Exit codes:
+  0  every statement can run twice (warnings alone do not fail)
+  1  findings: statements that fail on a re-run, unparsable or non-UTF-8 files, refused staged changes
+  2  usage or runtime error (unknown flag, missing folder, bad config, git failure)
+
+Environment:
+  GITHUB_ACTIONS=true          also print GitHub annotations
+  NO_COLOR                     disable colour
+  MIGRATION_KIT_ALLOW_EDIT=1   read by .husky/pre-commit: adds --allow-edit to its --staged run
+`
+
+export const FLAGS = { string: ['dir', 'out'], boolean: ['fix', 'json', 'sarif', 'staged', 'allow-edit', 'debug', 'help'] }
+export const flags = flagNames(FLAGS)
+const SCRIPT = 'check-idempotent'
+
+export type FileResult = { file: string; findings: Finding[]; suppressed: number; fixed?: { statements: number; written: string } }
+
+export async function main(args: string[], env: NodeJS.ProcessEnv = process.env, io: Io = processIo()): Promise<number> {
+  return guarded(SCRIPT, io, args.includes('--debug'), () => [], async () => {
+    // 1. Validate every input before reading anything.
+    const f = parseFlags(args, FLAGS)
+    if (f.help) {
+      io.out(USAGE)
+      return EXIT.clean
+    }
+    const usage = (m: string) => new KitError('USAGE', m, 'See --help')
+    if (f.json && f.sarif) throw usage('--json and --sarif exclude each other')
+    if (f.out && !f.fix) throw usage('--out needs --fix')
+    if (f.staged && (f.fix || f._.length)) throw usage('--staged checks the index: it takes no paths and no --fix (fix the work tree, then git add)')
+    if (f['allow-edit'] && !f.staged) throw usage('--allow-edit needs --staged')
+    const root = findProjectRoot(io.cwd)
+    const dir = resolveMigrationsDir(f.dir as string | undefined, io.cwd)
+    const config = readIdempotencyConfig(root, RULES.map((r) => r.id))
+
+    // 2. Collect the files and the folder around them.
+    await loadParser()
+    const inputs = f.staged ? await collectStaged(io.cwd, dir, Boolean(f['allow-edit'])) : collectPaths(io.cwd, dir, f._.map(String))
+
+    // 3. Check each file (the idempotency rules, offline).
+    const checker = makeChecker(inputs, config)
+    const ignore = (input: InputFile) => isIgnored(config, relative(root, resolve(io.cwd, input.display)).split('\\').join('/'))
+    const checked = check(inputs, checker, ignore)
+    let results = checked.results
+
+    // 4. Rewrite what fails, then check the rewritten text again.
+    if (f.fix) results = fix(inputs, checked, checker, io.cwd, f.out ? resolve(io.cwd, f.out as string) : undefined)
+
+    // 5. Report. (Checks that need a database, such as a replay on a shadow database, slot in before this step.)
+    return report(results, inputs, { json: Boolean(f.json), sarif: Boolean(f.sarif), staged: Boolean(f.staged), fix: Boolean(f.fix) }, env, io)
+  })
+}
+
+type Checker = (input: InputFile, text?: string) => FileReport
+
+// The folder is parsed once; each file is then checked against it.
+function makeChecker(inputs: Inputs, config: IdempotencyConfig): Checker {
+  const contextOf = folderContext(inputs.folder)
+  const disabled = new Set(config.disable)
+  return (input, text = input.text) =>
+    text === undefined ? { findings: input.problems, plans: [], suppressed: 0, statements: 0 } : checkSql(text, { context: contextOf(input.key), disabled })
+}
+
+function check(inputs: Inputs, checker: Checker, ignore: (input: InputFile) => boolean) {
+  const results: FileResult[] = inputs.extra.map((e) => ({ file: e.display, findings: e.findings, suppressed: 0 }))
+  const plans = new Map<string, FileReport['plans']>()
+  for (const input of inputs.files) {
+    if (ignore(input)) continue
+    const r = checker(input)
+    plans.set(input.display, r.plans)
+    const known = results.find((x) => x.file === input.display)
+    if (known) known.findings.push(...r.findings)
+    else results.push({ file: input.display, findings: r.findings, suppressed: r.suppressed })
+  }
+  return { results, plans }
+}
+
+function fix(inputs: Inputs, checked: ReturnType<typeof check>, checker: Checker, cwd: string, out: string | undefined): FileResult[] {
+  return checked.results.map((result) => {
+    const input = inputs.files.find((i) => i.display === result.file)
+    const plans = checked.plans.get(result.file) ?? []
+    if (!input?.text || !input.path || plans.length === 0) return result
+    const fixedText = applyFixes(input.text, plans)
+    const again = checker(input, fixedText)
+    const target = out ? join(out, basename(input.path)) : input.path
+    if (out) mkdirSync(out, { recursive: true })
+    writeFileSync(target, fixedText)
+    return { file: result.file, findings: again.findings, suppressed: again.suppressed, fixed: { statements: plans.length, written: relative(cwd, target) || target } }
+  })
+}
+
+type Mode = { json: boolean; sarif: boolean; staged: boolean; fix: boolean }
+
+function report(results: FileResult[], inputs: Inputs, mode: Mode, env: NodeJS.ProcessEnv, io: Io): number {
+  const all = results.flatMap((r) => r.findings)
+  const errors = all.filter((x) => x.severity === 'error').length
+  const warnings = all.length - errors
+  const summary = {
+    files: inputs.files.length,
+    errors,
+    warnings,
+    fixable: all.filter((x) => x.fixable).length,
+    suppressed: results.reduce((n, r) => n + r.suppressed, 0),
+    fixedStatements: results.reduce((n, r) => n + (r.fixed?.statements ?? 0), 0),
+  }
+  if (mode.sarif) {
+    const rules = [...RULES, ...Object.entries(FILE_CHECKS).map(([id, c]) => ({ id, ...c }))]
+    io.out(toJson(renderSarif(results, rules)))
+  } else if (mode.json) {
+    io.out(toJson({ clean: errors === 0, summary, files: results }))
+  } else {
+    io.out(renderText(results, summary, mode, useColor({ isTTY: io.stdoutIsTTY }, env)))
+    if (wantsAnnotations(env)) {
+      for (const r of results) for (const x of r.findings) io.out(githubAnnotation({ level: x.severity, file: r.file, line: x.line, col: x.column, title: x.rule, message: x.message }))
+    }
+  }
+  return errors > 0 ? EXIT.findings : EXIT.clean
+}
+
+type Summary = { files: number; errors: number; warnings: number; fixable: number; suppressed: number; fixedStatements: number }
+
+function renderText(results: FileResult[], s: Summary, mode: Mode, color: boolean): string {
+  const c = colors(color)
+  const out: string[] = []
+  for (const r of results) {
+    if (r.fixed) out.push(`${c.green('fixed')} ${r.file}: ${r.fixed.statements} statement(s) rewritten → ${r.fixed.written}`)
+    if (r.findings.length === 0) continue
+    out.push(c.bold(r.file))
+    const where = r.findings.map((x) => `${x.line}:${x.column}`)
+    const width = Math.max(...where.map((w) => w.length))
+    const ruleWidth = Math.max(...r.findings.map((x) => x.rule.length))
+    r.findings.forEach((x, n) => {
+      const level = x.severity === 'error' ? c.red('error  ') : c.yellow('warning')
+      out.push(`  ${where[n].padEnd(width)}  ${level}  ${x.rule.padEnd(ruleWidth)}  ${x.message}${x.fixable ? c.dim(' (--fix)') : ''}`)
+    })
+    out.push('')
+  }
+  const checked = mode.staged ? `${s.files} staged migration file(s)` : `${s.files} file(s)`
+  if (s.errors === 0) {
+    out.push(c.green(`${checked} checked: every statement can run twice.`) + (s.warnings ? ` ${s.warnings} warning(s).` : '') + (s.suppressed ? ` ${s.suppressed} suppressed.` : ''))
+  } else {
+    // In the hook, name the staged files: a bare --fix would also rewrite older, already applied migrations.
+    const fixable = results.filter((r) => r.findings.some((x) => x.fixable)).map((r) => r.file)
+    const fixCommand = `npx tsx scripts/check-idempotent.ts --fix${mode.staged ? ` ${fixable.join(' ')}, then git add ${fixable.length > 1 ? 'them' : 'it'}` : ''}`
+    const next = s.fixable > 0 && !mode.fix ? ` ${s.fixable} can be rewritten: ${fixCommand}.` : ' Each finding says what to do; a deliberate one can be silenced with -- idempotent-ignore: <rule> <reason>.'
+    out.push(c.red(`${s.errors} error(s), ${s.warnings} warning(s) in ${checked}.`) + next)
+  }
+  return out.join('\n')
+}
+
+runMain(import.meta.url, SCRIPT, main)
