@@ -18,9 +18,9 @@ type Ctx = { repo: string }
 // A fresh clone as a user has it after `npm install`: the kit's files, node_modules, and husky's `prepare` run.
 function cloneLike(): string {
   const repo = mkdtempSync(join(tmpdir(), 'smk-hook-'))
-  for (const p of ['package.json', 'tsconfig.json', '.gitignore', 'lib', '.husky/pre-commit']) cpSync(join(ROOT, p), join(repo, p), { recursive: true })
+  for (const p of ['package.json', 'tsconfig.json', '.gitignore', 'lib', '.husky/pre-commit', '.husky/pre-push']) cpSync(join(ROOT, p), join(repo, p), { recursive: true })
   mkdirSync(join(repo, 'scripts'))
-  cpSync(join(ROOT, 'scripts', 'check-idempotent.ts'), join(repo, 'scripts', 'check-idempotent.ts'))
+  for (const script of ['check-idempotent.ts', 'check-sync.ts']) cpSync(join(ROOT, 'scripts', script), join(repo, 'scripts', script))
   symlinkSync(join(ROOT, 'node_modules'), join(repo, 'node_modules'))
   mkdirSync(join(repo, 'supabase', 'migrations'), { recursive: true })
   writeFileSync(join(repo, 'supabase', 'config.toml'), 'project_id = "hook"\n\n[db]\nmajor_version = 15\n')
@@ -42,7 +42,7 @@ async function commit(ctx: Ctx, message: string, extra: Record<string, string> =
 const headCount = async (ctx: Ctx) => Number((await git(ctx, ['rev-list', '--count', 'HEAD'])).stdout.trim())
 
 // ---
-const hook = suite<Ctx>('.husky/pre-commit blocks migrations that cannot run twice')
+const hook = suite<Ctx>('.husky hooks: pre-commit blocks migrations that cannot run twice, pre-push a cluttered folder')
 
 hook.before(async (ctx) => {
   ctx.repo = cloneLike()
@@ -113,5 +113,24 @@ hook('a backup file staged into the migrations folder is refused', async (ctx) =
   assert.is.not(r.code, 0)
   assert.match(r.output, 'the Supabase CLI skips it')
   await git(ctx, ['rm', '-q', '--cached', 'supabase/migrations/20250101000000_notes.sql.backup'])
+})
+
+hook('pre-push refuses a folder with clutter that slipped past pre-commit, and pushes once it is gone', async (ctx) => {
+  const remote = mkdtempSync(join(tmpdir(), 'smk-remote-'))
+  try {
+    await $({ quiet: true })`git init -q --bare ${remote}`
+    await git(ctx, ['remote', 'add', 'origin', remote])
+    await git(ctx, ['add', '-A'])
+    assert.is((await git(ctx, ['commit', '-q', '--no-verify', '-m', 'clutter'])).exitCode, 0)
+    const refused = await git(ctx, ['push', '-q', 'origin', 'main'])
+    assert.is.not(refused.exitCode, 0)
+    assert.match(refused.stdout + refused.stderr, 'clutter: supabase/migrations/20250101000000_notes.sql.backup')
+    await git(ctx, ['rm', '-q', 'supabase/migrations/20250101000000_notes.sql.backup'])
+    assert.is((await commit(ctx, 'remove clutter')).code, 0)
+    const pushed = await git(ctx, ['push', '-q', 'origin', 'main'])
+    assert.is(pushed.exitCode, 0, pushed.stdout + pushed.stderr)
+  } finally {
+    rmSync(remote, { recursive: true, force: true })
+  }
 })
 hook.run()
