@@ -1,10 +1,12 @@
 // Checks that every migration can run twice (a re-run raises no error), and rewrites the ones that cannot.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { basename, join, relative, resolve } from 'node:path'
-import { findProjectRoot, resolveMigrationsDir } from '../lib/config.ts'
+import { findProjectRoot, resolveMigrationsDir, resolveShadowUrl } from '../lib/config.ts'
 import { KitError } from '../lib/errors.ts'
 import { applyFixes } from '../lib/fix.ts'
+import { listFolder } from '../lib/folder.ts'
 import { checkSql, folderContext, type FileReport, type Finding } from '../lib/idempotency.ts'
+import { renderReplay, replayClean, replayOnShadow } from '../lib/idempotency-replay.ts'
 import { isIgnored, readIdempotencyConfig, type IdempotencyConfig } from '../lib/kit-config.ts'
 import { collectPaths, collectStaged, type InputFile, type Inputs } from '../lib/migration-inputs.ts'
 import { colors, EXIT, githubAnnotation, toJson, useColor, wantsAnnotations } from '../lib/output.ts'
@@ -12,6 +14,7 @@ import { loadParser } from '../lib/parse.ts'
 import { FILE_CHECKS, RULES } from '../lib/rules/index.ts'
 import { renderSarif } from '../lib/sarif.ts'
 import { flagNames, guarded, parseFlags, processIo, runMain, type Io } from '../lib/script.ts'
+import { describeShadow } from '../lib/shadow.ts'
 
 export const USAGE = `Usage: npx tsx scripts/check-idempotent.ts [options] [files or folders…]
 
@@ -28,6 +31,11 @@ Options:
   --staged         check the staged blobs of the migrations folder (pre-commit hook): new and changed
                    migrations, folder clutter, duplicate versions, names, and edits of committed migrations
   --allow-edit     with --staged: accept edits, renames and deletions of already committed migrations
+  --replay         ask PostgreSQL instead: apply the folder (or the one folder given) on a shadow database as
+                   db push does, then every file again; report files whose second run fails or changes the catalog
+  --shadow-url <url>
+                   with --replay: server where a throwaway database is created and dropped
+                   (else SHADOW_DATABASE_URL, else an embedded PGlite)
   --debug          print stack traces on errors
   --help           show this help
 
@@ -39,16 +47,18 @@ Rules: ${RULES.map((r) => r.id).join(', ')}
 
 Exit codes:
   0  every statement can run twice (warnings alone do not fail)
-  1  findings: statements that fail on a re-run, unparsable or non-UTF-8 files, refused staged changes
+  1  findings: statements that fail on a re-run, unparsable or non-UTF-8 files, refused staged changes;
+     with --replay: files that fail or change the catalog when run a second time
   2  usage or runtime error (unknown flag, missing folder, bad config, git failure)
 
 Environment:
   GITHUB_ACTIONS=true          also print GitHub annotations
   NO_COLOR                     disable colour
+  SHADOW_DATABASE_URL          with --replay: the shadow server when --shadow-url is absent
   MIGRATION_KIT_ALLOW_EDIT=1   read by .husky/pre-commit: adds --allow-edit to its --staged run
 `
 
-export const FLAGS = { string: ['dir', 'out'], boolean: ['fix', 'json', 'sarif', 'staged', 'allow-edit', 'debug', 'help'] }
+export const FLAGS = { string: ['dir', 'out', 'shadow-url'], boolean: ['fix', 'json', 'sarif', 'staged', 'allow-edit', 'replay', 'debug', 'help'] }
 export const flags = flagNames(FLAGS)
 const SCRIPT = 'check-idempotent'
 
@@ -67,8 +77,11 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
     if (f.out && !f.fix) throw usage('--out needs --fix')
     if (f.staged && (f.fix || f._.length)) throw usage('--staged checks the index: it takes no paths and no --fix (fix the work tree, then git add)')
     if (f['allow-edit'] && !f.staged) throw usage('--allow-edit needs --staged')
+    if (f.replay && (f.fix || f.staged || f.sarif || f._.length > 1)) throw usage('--replay takes one folder and excludes --fix, --staged and --sarif')
+    if (f['shadow-url'] && !f.replay) throw usage('--shadow-url needs --replay')
     const root = findProjectRoot(io.cwd)
     const dir = resolveMigrationsDir(f.dir as string | undefined, io.cwd)
+    if (f.replay) return replay(f._.length ? resolve(io.cwd, String(f._[0])) : dir, resolveShadowUrl(f['shadow-url'] as string | undefined, env), Boolean(f.json), io)
     const config = readIdempotencyConfig(root, RULES.map((r) => r.id))
 
     // 2. Collect the files and the folder around them.
@@ -184,6 +197,16 @@ function renderText(results: FileResult[], s: Summary, mode: Mode, color: boolea
     out.push(c.red(`${s.errors} error(s), ${s.warnings} warning(s) in ${checked}.`) + next)
   }
   return out.join('\n')
+}
+
+// --replay: PostgreSQL as the judge (lib/idempotency-replay.ts); the rules and the parser are not involved.
+async function replay(dir: string, shadowUrl: string | undefined, json: boolean, io: Io): Promise<number> {
+  const folder = listFolder(dir)
+  if (!folder.exists) throw new KitError('FOLDER_MISSING', `no migrations folder at ${dir}`, 'Pass the folder: --replay <dir>')
+  const run = await replayOnShadow(folder.files, { serverUrl: shadowUrl, app: SCRIPT, onNotice: () => {} })
+  io.err(describeShadow(run.shadow))
+  io.out(json ? toJson({ clean: replayClean(run), shadow: run.shadow, ...run.report }) : renderReplay(run, relative(io.cwd, dir) || '.'))
+  return replayClean(run) ? EXIT.clean : EXIT.findings
 }
 
 runMain(import.meta.url, SCRIPT, main)

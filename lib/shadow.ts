@@ -1,0 +1,181 @@
+// A throwaway "shadow" database with the Supabase platform shim: a uniquely named database on a server the user
+// names (always dropped, also on error and on SIGINT/SIGTERM), or an embedded PGlite served on a loopback socket.
+import { randomBytes } from 'node:crypto'
+import { PGlite, type Extensions } from '@electric-sql/pglite'
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin'
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist'
+import { citext } from '@electric-sql/pglite/contrib/citext'
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch'
+import { hstore } from '@electric-sql/pglite/contrib/hstore'
+import { ltree } from '@electric-sql/pglite/contrib/ltree'
+import { moddatetime } from '@electric-sql/pglite/contrib/moddatetime'
+import { pg_stat_statements } from '@electric-sql/pglite/contrib/pg_stat_statements'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto'
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
+import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp'
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+import { connect, describeDbError } from './db.ts'
+import { KitError } from './errors.ts'
+import { applyPlatformShim, STUB_EXTENSIONS, stubControlFiles, type ShimReport } from './platform.ts'
+import { passwordOf, redact } from './redact.ts'
+
+export type ShadowEngine = 'server' | 'pglite'
+export type Shadow = {
+  url: string
+  engine: ShadowEngine
+  // server_version as the engine reports it ("18.6", "15.20 (Debian …)") and its major number.
+  version: string
+  major: number
+  platform: ShimReport
+  // Milliseconds from the request to a shimmed, connectable database.
+  startMs: number
+  dispose: () => Promise<void>
+}
+export type ShadowOptions = { serverUrl?: string; app: string; onNotice?: (message: string) => void }
+// Several shadows from one engine: PGlite starts once and each shadow is a clone of its pristine state.
+export type ShadowSource = { open: () => Promise<Shadow>; close: () => Promise<void> }
+
+// The contrib extensions PGlite 0.5.14 ships that Supabase projects commonly enable; each is only made available
+// (CREATE EXTENSION still has to run), as on hosted Supabase.
+const PGLITE_EXTENSIONS: Extensions = {
+  pgcrypto, uuid_ossp, pg_trgm, citext, btree_gin, btree_gist, hstore, ltree, unaccent, fuzzystrmatch, pg_stat_statements, moddatetime,
+}
+// PGlite's share directory inside its in-memory file system (SHAREDIR of the WASM build).
+const PGLITE_EXTENSION_DIR = '/pglite/share/postgresql/extension'
+
+// One shadow for one run (what scripts use).
+export async function openShadow(options: ShadowOptions): Promise<Shadow> {
+  if (options.serverUrl) return openServerShadow(options.serverUrl, options)
+  const started = Date.now()
+  const db = await startPglite()
+  return servePglite(db, options, started)
+}
+
+export function shadowSource(options: ShadowOptions): ShadowSource {
+  const serverUrl = options.serverUrl
+  if (serverUrl) return { open: () => openServerShadow(serverUrl, options), close: async () => {} }
+  let template: Promise<PGlite> | undefined
+  return {
+    open: async () => {
+      const started = Date.now()
+      template ??= startPglite()
+      const db = await (await template).clone()
+      installStubExtensions(db as PGlite)
+      return servePglite(db as PGlite, options, started)
+    },
+    close: async () => {
+      if (template) await (await template).close()
+    },
+  }
+}
+
+// The warning scripts print when the shadow cannot stand for the remote's PostgreSQL version.
+export function majorSkewWarning(shadow: Pick<Shadow, 'engine' | 'major'>, remoteMajor: number): string | undefined {
+  if (shadow.major === remoteMajor) return undefined
+  return `the shadow (${shadow.engine}) runs PostgreSQL ${shadow.major} but the remote runs ${remoteMajor}: syntax or catalog differences between the two may show up as findings; pass --shadow-url to a PostgreSQL ${remoteMajor} server for an exact replay`
+}
+
+export function describeShadow(shadow: Pick<Shadow, 'engine' | 'version' | 'startMs'>): string {
+  const name = shadow.engine === 'pglite' ? 'embedded PGlite' : 'server database'
+  return `shadow: ${name}, PostgreSQL ${shadow.version} (ready in ${(shadow.startMs / 1000).toFixed(1)} s)`
+}
+
+export async function serverVersion(sql: ReturnType<typeof connect>): Promise<{ version: string; major: number }> {
+  const [row] = await sql<{ version: string; num: number }[]>`
+    select current_setting('server_version') as version, current_setting('server_version_num')::int as num`
+  return { version: row.version, major: Math.floor(row.num / 10000) }
+}
+
+async function startPglite(): Promise<PGlite> {
+  const db = await PGlite.create({ extensions: PGLITE_EXTENSIONS })
+  installStubExtensions(db)
+  return db
+}
+
+// Control files written into PGlite's in-memory share directory make `create extension pg_cron` (and the others
+// no WASM build has) succeed with placeholder objects. Lost on clone (the share directory is not in the data
+// directory), hence written again for each instance.
+function installStubExtensions(db: PGlite): void {
+  const fs = (db as unknown as { Module: { FS: { writeFile: (path: string, text: string) => void } } }).Module.FS
+  for (const stub of STUB_EXTENSIONS) {
+    for (const file of stubControlFiles(stub)) fs.writeFile(`${PGLITE_EXTENSION_DIR}/${file.name}`, file.text)
+  }
+}
+
+async function servePglite(db: PGlite, options: ShadowOptions, started: number): Promise<Shadow> {
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 })
+  await server.start()
+  const url = `postgresql://postgres@${server.getServerConn()}/postgres`
+  let disposed = false
+  const dispose = async () => {
+    if (disposed) return
+    disposed = true
+    await server.stop()
+    await db.close()
+  }
+  try {
+    const { version, major, platform } = await prepare(url, options)
+    return { url, engine: 'pglite', version, major, platform, startMs: Date.now() - started, dispose }
+  } catch (err) {
+    await dispose()
+    throw err
+  }
+}
+
+async function openServerShadow(serverUrl: string, options: ShadowOptions): Promise<Shadow> {
+  const started = Date.now()
+  const name = `smk_shadow_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`
+  const admin = connect(serverUrl, { app: options.app, onNotice: options.onNotice })
+  try {
+    await admin`create database ${admin(name)}`
+  } catch (err) {
+    const e = describeDbError(err, serverUrl)
+    throw new KitError('SHADOW', `cannot create a shadow database on the --shadow-url server: ${e.message}`, 'The shadow role needs CREATEDB; or omit --shadow-url to use the embedded PGlite')
+  } finally {
+    await admin.end({ timeout: 5 })
+  }
+  const target = new URL(serverUrl)
+  target.pathname = `/${name}`
+  const url = target.toString()
+  let disposed = false
+  const dispose = async () => {
+    if (disposed) return
+    disposed = true
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    const sql = connect(serverUrl, { app: options.app, onNotice: options.onNotice })
+    try {
+      await sql`drop database if exists ${sql(name)} with (force)`
+    } finally {
+      await sql.end({ timeout: 5 })
+    }
+  }
+  // Ctrl-C during a long replay must not leave a database behind: drop it, then let the signal do its default.
+  const onSignal = (signal: NodeJS.Signals) => {
+    void dispose().finally(() => process.kill(process.pid, signal))
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  try {
+    const { version, major, platform } = await prepare(url, options)
+    return { url, engine: 'server', version, major, platform, startMs: Date.now() - started, dispose }
+  } catch (err) {
+    await dispose()
+    throw err
+  }
+}
+
+async function prepare(url: string, options: ShadowOptions): Promise<{ version: string; major: number; platform: ShimReport }> {
+  const sql = connect(url, { app: options.app, onNotice: options.onNotice })
+  try {
+    const { version, major } = await serverVersion(sql)
+    const platform = await applyPlatformShim(sql)
+    return { version: version.replace(/ .*/, ''), major, platform }
+  } catch (err) {
+    const e = describeDbError(err, url)
+    throw new KitError('SHADOW', `cannot prepare the shadow database: ${redact(e.message, passwordOf(url))}`, e.hint)
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+}
