@@ -12,6 +12,7 @@ import { collectPaths, collectStaged, type InputFile, type Inputs } from '../lib
 import { colors, EXIT, githubAnnotation, toJson, useColor, wantsAnnotations } from '../lib/output.ts'
 import { loadParser } from '../lib/parse.ts'
 import { FILE_CHECKS, RULES } from '../lib/rules/index.ts'
+import { passwordOf } from '../lib/redact.ts'
 import { renderSarif } from '../lib/sarif.ts'
 import { flagNames, guarded, parseFlags, processIo, runMain, type Io } from '../lib/script.ts'
 import { describeShadow } from '../lib/shadow.ts'
@@ -65,7 +66,8 @@ const SCRIPT = 'check-idempotent'
 export type FileResult = { file: string; findings: Finding[]; suppressed: number; fixed?: { statements: number; written: string } }
 
 export async function main(args: string[], env: NodeJS.ProcessEnv = process.env, io: Io = processIo()): Promise<number> {
-  return guarded(SCRIPT, io, args.includes('--debug'), () => [], async () => {
+  let secrets: string[] = []
+  return guarded(SCRIPT, io, args.includes('--debug'), () => secrets, async () => {
     // 1. Validate every input before reading anything.
     const f = parseFlags(args, FLAGS)
     if (f.help) {
@@ -81,7 +83,9 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
     if (f['shadow-url'] && !f.replay) throw usage('--shadow-url needs --replay')
     const root = findProjectRoot(io.cwd)
     const dir = resolveMigrationsDir(f.dir as string | undefined, io.cwd)
-    if (f.replay) return replay(f._.length ? resolve(io.cwd, String(f._[0])) : dir, resolveShadowUrl(f['shadow-url'] as string | undefined, env), Boolean(f.json), io)
+    const shadowUrl = resolveShadowUrl(f['shadow-url'] as string | undefined, env)
+    secrets = passwordOf(shadowUrl)
+    if (f.replay) return replay(f._.length ? resolve(io.cwd, String(f._[0])) : dir, shadowUrl, Boolean(f.json), io)
     const config = readIdempotencyConfig(root, RULES.map((r) => r.id))
 
     // 2. Collect the files and the folder around them.

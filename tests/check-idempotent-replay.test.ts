@@ -47,6 +47,14 @@ replay('--replay with --fix is a usage error (exit 2)', async () => {
   assert.match(cap.err(), /--replay/)
 })
 
+replay('an unreachable --shadow-url exits 2 with one line that hides its password', async () => {
+  const cap = captureIo(HERE)
+  const code = await main(['--replay', fixture('clean'), '--shadow-url', 'postgresql://postgres:Shadow-Secret-9@127.0.0.1:1/postgres'], {}, cap.io)
+  assert.is(code, 2)
+  assert.match(cap.err(), /cannot reach 127\.0\.0\.1:1/)
+  assert.not.match(cap.out() + cap.err(), 'Shadow-Secret-9')
+})
+
 replay('as a subprocess on the default PGlite shadow: prints the engine and the findings', async () => {
   const run = await runScript('check-idempotent', ['--replay', fixture('policy-exists')], { cwd: HERE })
   assert.is(run.code, 1)
