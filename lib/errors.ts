@@ -28,5 +28,3 @@ export class KitError extends Error {
     this.hint = hint
   }
 }
-
-export const isKitError = (err: unknown): err is KitError => err instanceof KitError

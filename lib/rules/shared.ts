@@ -131,9 +131,6 @@ export function relationText(t: Target, rv: Node): string | null {
   return t.text.slice(span.start, span.end)
 }
 
-// A guard fix: run the statement only when `condition` holds.
-export const guardFix = (condition: string): Fix => ({ guard: condition })
-
 export const splice = (...edits: (Edit | null)[]): Fix | undefined => {
   const ok = edits.filter((e): e is Edit => e !== null)
   return ok.length === edits.length ? { edits: ok } : undefined
