@@ -5,8 +5,8 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 
 export type Embedded = { url: string; stop: () => Promise<void> }
 
-export async function startEmbedded(): Promise<Embedded> {
-  const db = await PGlite.create()
+// Serves an open PGlite on 127.0.0.1 at a free port; stop() closes the socket and then the database.
+export async function serveEmbedded(db: PGlite): Promise<Embedded> {
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 })
   await server.start()
   // getServerConn() answers "host:port" once listening.
@@ -21,4 +21,8 @@ export async function startEmbedded(): Promise<Embedded> {
       await db.close()
     },
   }
+}
+
+export async function startEmbedded(): Promise<Embedded> {
+  return serveEmbedded(await PGlite.create())
 }

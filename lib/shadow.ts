@@ -14,8 +14,8 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto'
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp'
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import { connect, describeDbError } from './db.ts'
+import { serveEmbedded } from './embedded.ts'
 import { KitError } from './errors.ts'
 import { applyPlatformShim, STUB_EXTENSIONS, stubControlFiles, type ShimReport } from './platform.ts'
 import { passwordOf, redact } from './redact.ts'
@@ -104,21 +104,12 @@ function installStubExtensions(db: PGlite): void {
 }
 
 async function servePglite(db: PGlite, options: ShadowOptions, started: number): Promise<Shadow> {
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 })
-  await server.start()
-  const url = `postgresql://postgres@${server.getServerConn()}/postgres`
-  let disposed = false
-  const dispose = async () => {
-    if (disposed) return
-    disposed = true
-    await server.stop()
-    await db.close()
-  }
+  const { url, stop } = await serveEmbedded(db)
   try {
     const { version, major, platform } = await prepare(url, options)
-    return { url, engine: 'pglite', version, major, platform, startMs: Date.now() - started, dispose }
+    return { url, engine: 'pglite', version, major, platform, startMs: Date.now() - started, dispose: stop }
   } catch (err) {
-    await dispose()
+    await stop()
     throw err
   }
 }
