@@ -1,9 +1,48 @@
 // An embedded PostgreSQL (PGlite, compiled to WASM) served on a loopback socket, so postgres.js talks to it
 // exactly as to a real server: the kit keeps one driver and one code path.
-import { PGlite } from '@electric-sql/pglite'
+import { PGlite, type Extensions } from '@electric-sql/pglite'
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin'
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist'
+import { citext } from '@electric-sql/pglite/contrib/citext'
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch'
+import { hstore } from '@electric-sql/pglite/contrib/hstore'
+import { ltree } from '@electric-sql/pglite/contrib/ltree'
+import { moddatetime } from '@electric-sql/pglite/contrib/moddatetime'
+import { pg_stat_statements } from '@electric-sql/pglite/contrib/pg_stat_statements'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto'
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
+import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+import { STUB_EXTENSIONS, stubControlFiles } from './platform.ts'
 
 export type Embedded = { url: string; stop: () => Promise<void> }
+
+// The contrib extensions PGlite 0.5.14 ships that Supabase projects commonly enable; each is only made available
+// (CREATE EXTENSION still has to run), as on hosted Supabase.
+const PGLITE_EXTENSIONS: Extensions = {
+  pgcrypto, uuid_ossp, pg_trgm, citext, btree_gin, btree_gist, hstore, ltree, unaccent, fuzzystrmatch, pg_stat_statements, moddatetime,
+}
+// PGlite's share directory inside its in-memory file system (SHAREDIR of the WASM build).
+const PGLITE_EXTENSION_DIR = '/pglite/share/postgresql/extension'
+
+// A PGlite that can create what a Supabase project's migrations create: the contrib extensions above, and the
+// stubbed ones no WASM build has.
+export async function createPglite(): Promise<PGlite> {
+  const db = await PGlite.create({ extensions: PGLITE_EXTENSIONS })
+  installStubExtensions(db)
+  return db
+}
+
+// Control files written into PGlite's in-memory share directory make `create extension pg_cron` (and the others
+// no WASM build has) succeed with placeholder objects. Lost on clone (the share directory is not in the data
+// directory), hence written again for each instance.
+export function installStubExtensions(db: PGlite): void {
+  const fs = (db as unknown as { Module: { FS: { writeFile: (path: string, text: string) => void } } }).Module.FS
+  for (const stub of STUB_EXTENSIONS) {
+    for (const file of stubControlFiles(stub)) fs.writeFile(`${PGLITE_EXTENSION_DIR}/${file.name}`, file.text)
+  }
+}
 
 // Serves an open PGlite on 127.0.0.1 at a free port; stop() closes the socket and then the database.
 export async function serveEmbedded(db: PGlite): Promise<Embedded> {
@@ -24,5 +63,5 @@ export async function serveEmbedded(db: PGlite): Promise<Embedded> {
 }
 
 export async function startEmbedded(): Promise<Embedded> {
-  return serveEmbedded(await PGlite.create())
+  return serveEmbedded(await createPglite())
 }

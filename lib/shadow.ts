@@ -1,23 +1,11 @@
 // A throwaway "shadow" database with the Supabase platform shim: a uniquely named database on a server the user
 // names (always dropped, also on error and on SIGINT/SIGTERM), or an embedded PGlite served on a loopback socket.
 import { randomBytes } from 'node:crypto'
-import { PGlite, type Extensions } from '@electric-sql/pglite'
-import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin'
-import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist'
-import { citext } from '@electric-sql/pglite/contrib/citext'
-import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch'
-import { hstore } from '@electric-sql/pglite/contrib/hstore'
-import { ltree } from '@electric-sql/pglite/contrib/ltree'
-import { moddatetime } from '@electric-sql/pglite/contrib/moddatetime'
-import { pg_stat_statements } from '@electric-sql/pglite/contrib/pg_stat_statements'
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
-import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto'
-import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
-import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp'
+import type { PGlite } from '@electric-sql/pglite'
 import { connect, describeDbError } from './db.ts'
-import { serveEmbedded } from './embedded.ts'
+import { createPglite, installStubExtensions, serveEmbedded } from './embedded.ts'
 import { KitError } from './errors.ts'
-import { applyPlatformShim, STUB_EXTENSIONS, stubControlFiles, type ShimReport } from './platform.ts'
+import { applyPlatformShim, type ShimReport } from './platform.ts'
 import { passwordOf, redact } from './redact.ts'
 
 export type ShadowEngine = 'server' | 'pglite'
@@ -36,19 +24,11 @@ export type ShadowOptions = { serverUrl?: string; app: string; onNotice?: (messa
 // Several shadows from one engine: PGlite starts once and each shadow is a clone of its pristine state.
 export type ShadowSource = { open: () => Promise<Shadow>; close: () => Promise<void> }
 
-// The contrib extensions PGlite 0.5.14 ships that Supabase projects commonly enable; each is only made available
-// (CREATE EXTENSION still has to run), as on hosted Supabase.
-const PGLITE_EXTENSIONS: Extensions = {
-  pgcrypto, uuid_ossp, pg_trgm, citext, btree_gin, btree_gist, hstore, ltree, unaccent, fuzzystrmatch, pg_stat_statements, moddatetime,
-}
-// PGlite's share directory inside its in-memory file system (SHAREDIR of the WASM build).
-const PGLITE_EXTENSION_DIR = '/pglite/share/postgresql/extension'
-
 // One shadow for one run (what scripts use).
 export async function openShadow(options: ShadowOptions): Promise<Shadow> {
   if (options.serverUrl) return openServerShadow(options.serverUrl, options)
   const started = Date.now()
-  const db = await startPglite()
+  const db = await createPglite()
   return servePglite(db, options, started)
 }
 
@@ -59,7 +39,7 @@ export function shadowSource(options: ShadowOptions): ShadowSource {
   return {
     open: async () => {
       const started = Date.now()
-      template ??= startPglite()
+      template ??= createPglite()
       const db = await (await template).clone()
       installStubExtensions(db as PGlite)
       return servePglite(db as PGlite, options, started)
@@ -85,22 +65,6 @@ export async function serverVersion(sql: ReturnType<typeof connect>): Promise<{ 
   const [row] = await sql<{ version: string; num: number }[]>`
     select current_setting('server_version') as version, current_setting('server_version_num')::int as num`
   return { version: row.version, major: Math.floor(row.num / 10000) }
-}
-
-async function startPglite(): Promise<PGlite> {
-  const db = await PGlite.create({ extensions: PGLITE_EXTENSIONS })
-  installStubExtensions(db)
-  return db
-}
-
-// Control files written into PGlite's in-memory share directory make `create extension pg_cron` (and the others
-// no WASM build has) succeed with placeholder objects. Lost on clone (the share directory is not in the data
-// directory), hence written again for each instance.
-function installStubExtensions(db: PGlite): void {
-  const fs = (db as unknown as { Module: { FS: { writeFile: (path: string, text: string) => void } } }).Module.FS
-  for (const stub of STUB_EXTENSIONS) {
-    for (const file of stubControlFiles(stub)) fs.writeFile(`${PGLITE_EXTENSION_DIR}/${file.name}`, file.text)
-  }
 }
 
 async function servePglite(db: PGlite, options: ShadowOptions, started: number): Promise<Shadow> {
