@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url'
 import { config as loadDotenv } from 'dotenv'
 import { minimist } from 'zx'
 import { KitError } from './errors.ts'
-import { redact } from './redact.ts'
+import { EXIT } from './output.ts'
+import { passwordOf, redact } from './redact.ts'
 
 export type FlagSpec = { string?: string[]; boolean?: string[]; alias?: Record<string, string> }
 export type Flags = Record<string, unknown> & { _: string[] }
@@ -73,6 +74,25 @@ export async function guarded(script: string, io: Io, debug: boolean, secrets: (
     io.err(formatFatal(script, err, debug, secrets()))
     return 2
   }
+}
+
+// The head every script shares: flags parsed strictly, --help answered, and any failure turned into one line
+// and exit 2 with the passwords of the URLs handed to `hide` masked.
+export function scriptBody(
+  spec: { script: string; usage: string; flags: FlagSpec },
+  args: readonly string[],
+  io: Io,
+  body: (flags: Flags, hide: (url: string | undefined) => void) => Promise<number>,
+): Promise<number> {
+  const secrets: string[] = []
+  return guarded(spec.script, io, args.includes('--debug'), () => secrets, async () => {
+    const flags = parseFlags(args, spec.flags)
+    if (flags.help) {
+      io.out(spec.usage)
+      return EXIT.clean
+    }
+    return body(flags, (url) => secrets.push(...passwordOf(url)))
+  })
 }
 
 export type Main = (args: string[], env?: NodeJS.ProcessEnv, io?: Io) => Promise<number>

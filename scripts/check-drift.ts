@@ -12,7 +12,7 @@ import { readHistory } from '../lib/history.ts'
 import { colors, EXIT, toJson, useColor } from '../lib/output.ts'
 import { extensionsCreatedBy } from '../lib/platform.ts'
 import { passwordOf, redact } from '../lib/redact.ts'
-import { guarded, parseFlags, processIo, runMain, type Io } from '../lib/script.ts'
+import { processIo, runMain, scriptBody, type Io } from '../lib/script.ts'
 import { describeShadow, majorSkewWarning, openShadow, serverVersion, type Shadow } from '../lib/shadow.ts'
 
 export const USAGE = `Usage: npx tsx scripts/check-drift.ts [options]
@@ -47,18 +47,15 @@ export const FLAGS = { string: ['db-url', 'shadow-url', 'dir', 'ignore'], boolea
 const SCRIPT = 'check-drift'
 
 export async function main(args: string[], env: NodeJS.ProcessEnv = process.env, io: Io = processIo()): Promise<number> {
-  let secrets: string[] = []
-  return guarded(SCRIPT, io, args.includes('--debug'), () => secrets, async () => {
+  return scriptBody({ script: SCRIPT, usage: USAGE, flags: FLAGS }, args, io, async (flags, hide) => {
     // 1. Validate every input before the first connection.
-    const flags = parseFlags(args, FLAGS)
-    if (flags.help) {
-      io.out(USAGE)
-      return EXIT.clean
-    }
     if (flags._.length) throw new KitError('USAGE', `unexpected argument ${flags._[0]}`, 'See --help')
     const url = resolveDbUrl(flags['db-url'] as string | undefined, env)
     const shadowUrl = resolveShadowUrl(flags['shadow-url'] as string | undefined, env)
-    secrets = [...passwordOf(url), ...passwordOf(shadowUrl)]
+    hide(url)
+    hide(shadowUrl)
+    // The report is redacted too, in case an object on the database (a comment, a setting) quotes the URL.
+    const secrets = [...passwordOf(url), ...passwordOf(shadowUrl)]
     if (shadowUrl && sameServerDatabase(url, shadowUrl)) {
       throw new KitError('USAGE', 'the shadow URL points at the database to check', 'Give --shadow-url a different server or database; the shadow database is created there and dropped')
     }

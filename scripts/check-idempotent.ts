@@ -12,9 +12,8 @@ import { collectPaths, collectStaged, type InputFile, type Inputs } from '../lib
 import { colors, EXIT, githubAnnotation, toJson, useColor, wantsAnnotations } from '../lib/output.ts'
 import { loadParser } from '../lib/parse.ts'
 import { FILE_CHECKS, RULES } from '../lib/rules/index.ts'
-import { passwordOf } from '../lib/redact.ts'
 import { renderSarif } from '../lib/sarif.ts'
-import { flagNames, guarded, parseFlags, processIo, runMain, type Io } from '../lib/script.ts'
+import { flagNames, processIo, runMain, scriptBody, type Io } from '../lib/script.ts'
 import { describeShadow } from '../lib/shadow.ts'
 
 export const USAGE = `Usage: npx tsx scripts/check-idempotent.ts [options] [files or folders…]
@@ -66,14 +65,8 @@ const SCRIPT = 'check-idempotent'
 export type FileResult = { file: string; findings: Finding[]; suppressed: number; fixed?: { statements: number; written: string } }
 
 export async function main(args: string[], env: NodeJS.ProcessEnv = process.env, io: Io = processIo()): Promise<number> {
-  let secrets: string[] = []
-  return guarded(SCRIPT, io, args.includes('--debug'), () => secrets, async () => {
+  return scriptBody({ script: SCRIPT, usage: USAGE, flags: FLAGS }, args, io, async (f, hide) => {
     // 1. Validate every input before reading anything.
-    const f = parseFlags(args, FLAGS)
-    if (f.help) {
-      io.out(USAGE)
-      return EXIT.clean
-    }
     const usage = (m: string) => new KitError('USAGE', m, 'See --help')
     if (f.json && f.sarif) throw usage('--json and --sarif exclude each other')
     if (f.out && !f.fix) throw usage('--out needs --fix')
@@ -84,7 +77,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
     const root = findProjectRoot(io.cwd)
     const dir = resolveMigrationsDir(f.dir as string | undefined, io.cwd)
     const shadowUrl = resolveShadowUrl(f['shadow-url'] as string | undefined, env)
-    secrets = passwordOf(shadowUrl)
+    hide(shadowUrl)
     if (f.replay) return replay(f._.length ? resolve(io.cwd, String(f._[0])) : dir, shadowUrl, Boolean(f.json), io)
     const config = readIdempotencyConfig(root, RULES.map((r) => r.id))
 

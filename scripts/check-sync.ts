@@ -7,8 +7,7 @@ import { KitError } from '../lib/errors.ts'
 import { listFolder, readMigration, skipWarning, type Folder } from '../lib/folder.ts'
 import { readHistory } from '../lib/history.ts'
 import { colors, EXIT, githubAnnotation, table, toJson, useColor, wantsAnnotations, type Annotation } from '../lib/output.ts'
-import { passwordOf } from '../lib/redact.ts'
-import { flagNames, guarded, parseFlags, processIo, runMain, type Io } from '../lib/script.ts'
+import { flagNames, processIo, runMain, scriptBody, type Io } from '../lib/script.ts'
 import { splitAndTrim } from '../lib/split.ts'
 import { compareSync, offlineFindings, type LocalText, type SyncReport } from '../lib/sync.ts'
 
@@ -42,17 +41,11 @@ const RUN_AGAIN = 'npx tsx scripts/check-sync.ts'
 const DB = '--db-url "$SUPABASE_DB_URL"'
 
 export async function main(args: string[], env: NodeJS.ProcessEnv = process.env, io: Io = processIo()): Promise<number> {
-  let secrets: string[] = []
-  return guarded(SCRIPT, io, args.includes('--debug'), () => secrets, async () => {
+  return scriptBody({ script: SCRIPT, usage: USAGE, flags: FLAGS }, args, io, async (flags, hide) => {
     // 1. Validate every input before the first connection.
-    const flags = parseFlags(args, FLAGS)
-    if (flags.help) {
-      io.out(USAGE)
-      return EXIT.clean
-    }
     const dir = resolveMigrationsDir(flags.dir as string | undefined, io.cwd)
     const url = flags.offline ? undefined : resolveDbUrl(flags['db-url'] as string | undefined, env)
-    secrets = passwordOf(url)
+    hide(url)
 
     // 2. Read the folder the way the CLI does.
     const folder = listFolder(dir)
