@@ -157,7 +157,9 @@ function report(results: FileResult[], inputs: Inputs, mode: Mode, env: NodeJS.P
   } else if (mode.json) {
     io.out(toJson({ clean: errors === 0, summary, files: results }))
   } else {
-    io.out(renderText(results, summary, mode, useColor({ isTTY: io.stdoutIsTTY }, env)))
+    // A commit that stages no migration gets no output from the hook.
+    const quiet = mode.staged && summary.files === 0 && all.length === 0
+    if (!quiet) io.out(renderText(results, summary, mode, useColor({ isTTY: io.stdoutIsTTY }, env)))
     if (wantsAnnotations(env)) {
       for (const r of results) for (const x of r.findings) io.out(githubAnnotation({ level: x.severity, file: r.file, line: x.line, col: x.column, title: x.rule, message: x.message }))
     }

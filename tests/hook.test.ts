@@ -62,6 +62,14 @@ hook('npm install set the hooks up (core.hooksPath is .husky/_)', async (ctx) =>
   assert.is((await git(ctx, ['config', 'core.hooksPath'])).stdout.trim(), '.husky/_')
 })
 
+hook('a commit that stages no migration passes silently', async (ctx) => {
+  writeFileSync(join(ctx.repo, 'NOTES.md'), 'no migrations here\n')
+  await git(ctx, ['add', 'NOTES.md'])
+  const r = await commit(ctx, 'notes')
+  assert.is(r.code, 0, r.output)
+  assert.is(r.output.trim(), '')
+})
+
 hook('a staged migration that fails on a re-run is refused, with the finding', async (ctx) => {
   const before = await headCount(ctx)
   write(ctx, '20250101000000_notes.sql', BAD)
