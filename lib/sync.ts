@@ -20,7 +20,8 @@ export type SyncReport = {
   empty: string[]
   unreadable: { file: string; message: string }[]
   badVersions: { file: string; reason: string }[]
-  edited: { version: string; name: string; firstDifference: FirstDifference }[]
+  // appliedTextIn: a clutter file (a .backup, say) holding exactly the statements that ran, if there is one.
+  edited: { version: string; name: string; firstDifference: FirstDifference; appliedTextIn: string | null }[]
   renamed: { remote: string; local: string; match: 'statements' | 'name' }[]
   push: { ok: boolean; error: string | null; hint: string | null; pending: string[]; pendingWithIncludeAll: string[] }
 }
@@ -42,7 +43,14 @@ function versionProblem(f: MigrationFile): { file: string; reason: string }[] {
   return [{ file: f.file, reason: `version ${f.version} is not a 14-digit timestamp (YYYYMMDDHHMMSS); push and list may order it differently` }]
 }
 
-export function compareSync(folder: Folder, texts: readonly LocalText[], history: { exists: boolean; rows: readonly HistoryRow[] }, relativeDir: string): SyncReport {
+// `clutterTexts`: the statements of the clutter files, to find where an edited file's applied text survives.
+export function compareSync(
+  folder: Folder,
+  texts: readonly LocalText[],
+  history: { exists: boolean; rows: readonly HistoryRow[] },
+  relativeDir: string,
+  clutterTexts: readonly { file: string; statements: string[] | null }[] = [],
+): SyncReport {
   const remote = history.rows.map((r) => r.version)
   const remoteSet = new Set(remote)
   const localVersions = folder.files.map((f) => f.version)
@@ -58,7 +66,8 @@ export function compareSync(folder: Folder, texts: readonly LocalText[], history
     if (!row || t.problem || row.statements === null) return []
     if (sameStatements(t.statements, row.statements)) return []
     const diff = firstDifference(t.statements ?? [], row.statements)!
-    return [{ version: t.file.version, name: t.file.name, firstDifference: diff }]
+    const keeper = clutterTexts.find((c) => c.file.startsWith(`${t.file.version}_`) && sameStatements(c.statements, row.statements))
+    return [{ version: t.file.version, name: t.file.name, firstDifference: diff, appliedTextIn: keeper?.file ?? null }]
   })
   const renamed = findRenames(remoteOnly.map((v) => byVersion.get(v)!), texts.filter((t) => localOnly.includes(t.file.version)))
   const verdict = planPush(folder.files, remote, relativeDir)

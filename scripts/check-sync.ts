@@ -1,6 +1,6 @@
 // Compares supabase/migrations with the remote history table as `supabase migration list` and `db push` do,
 // and says, for every disagreement, what to run next.
-import { relative } from 'node:path'
+import { join, relative } from 'node:path'
 import { resolveDbUrl, resolveMigrationsDir } from '../lib/config.ts'
 import { connect, describeDbError } from '../lib/db.ts'
 import { KitError } from '../lib/errors.ts'
@@ -77,7 +77,8 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
     }
 
     // 5. Decide and report.
-    const report = compareSync(folder, texts, history, relDir)
+    const clutterTexts = folder.clutter.map((c) => ({ file: c.file, statements: statementsAt(join(dir, c.file)) }))
+    const report = compareSync(folder, texts, history, relDir, clutterTexts)
     if (flags.json) io.out(toJson(report))
     else io.out(render(report, relDir, useColor({ isTTY: io.stdoutIsTTY }, env)))
     if (wantsAnnotations(env) && !flags.json) for (const a of annotations(report, relDir)) io.out(githubAnnotation(a))
@@ -91,6 +92,16 @@ function readLocalText(file: Folder['files'][number]): LocalText {
   } catch (err) {
     if (!(err instanceof KitError)) throw err
     return { file, statements: null, problem: err.code === 'NOT_UTF8' ? 'notUtf8' : 'unreadable', message: err.message }
+  }
+}
+
+// A clutter file's statements, or null when it is no readable text (a .DS_Store is no SQL to compare).
+function statementsAt(path: string): string[] | null {
+  try {
+    return splitAndTrim(readMigration(path))
+  } catch (err) {
+    if (err instanceof KitError) return null
+    throw err
   }
 }
 
@@ -125,7 +136,10 @@ function render(r: SyncReport, relDir: string, color: boolean): string {
         : `remote only ${v}: applied on the database but no file has it. Recover its SQL (select statements from supabase_migrations.schema_migrations where version = '${v}') into ${relDir}/${v}_<name>.sql, or if it was undone: supabase migration repair --status reverted ${v} ${DB}`
     }),
     ...r.outOfOrder.map((v) => `out of order ${v}: local only and older than the newest remote version; db push refuses it without --include-all. If it has not run: supabase db push --include-all ${DB}; if it has (by hand): supabase migration repair --status applied ${v} ${DB}`),
-    ...r.edited.map((e) => `edited ${e.version}_${e.name}: the file differs from what ran (statement ${e.firstDifference.index + 1}).\n    remote: ${preview(e.firstDifference.remote)}\n    local:  ${preview(e.firstDifference.local)}\n    Restore the applied text (git log -p) and put the change in a new migration`),
+    ...r.edited.map((e) => {
+      const restore = e.appliedTextIn ? `${relDir}/${e.appliedTextIn} holds exactly the applied text: restore it from there` : 'Restore the applied text (git log -p)'
+      return `edited ${e.version}_${e.name}: the file differs from what ran (statement ${e.firstDifference.index + 1}).\n    remote: ${preview(e.firstDifference.remote)}\n    local:  ${preview(e.firstDifference.local)}\n    ${restore}, and put the change in a new migration`
+    }),
     ...offlineLines(r, relDir),
   ]
   if (findings.length) out.push(c.bold('Findings'), ...findings.map((f) => `- ${f}`), '')

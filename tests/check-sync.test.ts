@@ -110,7 +110,12 @@ verdicts('an edit after apply shows the first differing statement on both sides'
   const { code, report } = await runJson(ctx)
   assert.is(code, 1)
   assert.equal(report.edited, [
-    { version: '20250101000000', name: 'a', firstDifference: { index: 1, local: 'create index if not exists a_id on a (id)', remote: 'create index a_id on a (id)' } },
+    {
+      version: '20250101000000',
+      name: 'a',
+      firstDifference: { index: 1, local: 'create index if not exists a_id on a (id)', remote: 'create index a_id on a (id)' },
+      appliedTextIn: null,
+    },
   ])
 })
 
@@ -281,6 +286,8 @@ seed('reports exactly the report’s findings: 5 local only, 1 remote only, 2 ou
   assert.equal(r.outOfOrder, [...SEED_OUT_OF_ORDER])
   assert.equal(r.clutter.map((c: { file: string }) => c.file).sort(), [...SEED_CLUTTER].sort())
   assert.equal(r.edited.map((e: { version: string }) => e.version), [SEED_EDITED_VERSION])
+  // The user's own .backup of that file is exactly what ran: check-sync points at it.
+  assert.is(r.edited[0].appliedTextIn, `${SEED_EDITED_VERSION}_fix_function_search_path_security.sql.backup`)
   assert.equal(r.renamed, [{ remote: SEED_REMOTE_ONLY, local: `${SEED_RENAMED_LOCAL}_add_audit_chunks_policies.sql`, match: 'statements' }])
   assert.equal(r.duplicates, [])
   assert.is(r.push.ok, false)
