@@ -321,3 +321,67 @@ seed('after reverting the remote-only row, push reports the out-of-order pair, a
 })
 
 seed.run()
+
+// ---
+const oracle = suite<Ctx>('push verdicts on generated layouts match the real CLI')
+oracle.before.each(async (ctx) => {
+  ctx.url = await createTempDatabase()
+})
+oracle.after.each(async (ctx) => {
+  ctx.project?.remove()
+  ctx.project = undefined
+  await dropTempDatabase(ctx.url)
+})
+
+// A small deterministic generator (mulberry32), so a failing layout can be replayed from its seed.
+function random(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const POOL = ['20250101000000', '20250102000000', '20250103000000', '20250104000000', '20250105000000', '20250106000000']
+
+const kindsSeen = new Set<string>()
+
+for (const seedValue of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) {
+  oracle(`layout #${seedValue}: same error, versions, files and pending list as supabase db push --dry-run`, async (ctx) => {
+    const next = random(seedValue)
+    const local = POOL.filter(() => next() < 0.7)
+    // Every third layout draws the remote from the whole pool (remote-only versions); the others from the local
+    // files, which gives both in-order pushes and out-of-order files.
+    const remote = (seedValue % 3 === 0 ? POOL : local).filter(() => next() < 0.6)
+    ctx.project = makeProject(Object.fromEntries(local.map((v) => [`${v}_m.sql`, `select ${v.slice(-8)};\n`])))
+    await recordRemote(ctx.url, Object.fromEntries(remote.map((v) => [`${v}_m.sql`, `select ${v.slice(-8)};\n`])))
+    const { report } = await runJson(ctx)
+    kindsSeen.add(report.push.ok ? 'ok' : report.push.error)
+    const cli = await cliPushDryRun(ctx.project.root, ctx.url)
+    const said = cli.stdout + cli.stderr
+    const layout = `local ${local.join(',') || '-'} / remote ${remote.join(',') || '-'}\n${said}`
+    if (report.push.ok) {
+      assert.is(cli.code, 0, layout)
+      const pushed = [...said.matchAll(/ • (\S+\.sql)/g)].map((m) => m[1])
+      assert.equal(pushed, report.push.pending, layout)
+      if (pushed.length === 0) assert.match(said, 'Remote database is up to date.', layout)
+    } else {
+      assert.is.not(cli.code, 0, layout)
+      assert.match(said, report.push.error, layout)
+      const named = report.push.error.startsWith('Remote')
+        ? /repair --status reverted ([\d ]+)/.exec(said)?.[1].trim().split(' ')
+        : [...said.matchAll(/supabase\/migrations\/(\S+\.sql)/g)].map((m) => m[1])
+      const ours = report.push.error.startsWith('Remote')
+        ? /repair --status reverted ([\d ]+)/.exec(report.push.hint)?.[1].trim().split(' ')
+        : [...report.push.hint.matchAll(/supabase\/migrations\/(\S+\.sql)/g)].map((m) => m[1])
+      assert.equal(named, ours, layout)
+    }
+  })
+}
+
+oracle('the generated layouts covered all three verdicts', () => {
+  assert.equal([...kindsSeen].sort(), ['Found local migration files to be inserted before the last migration on remote database.', 'Remote migration versions not found in local migrations directory.', 'ok'])
+})
+
+oracle.run()
