@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { flagNames } from '../lib/script.ts'
+import * as drift from '../scripts/check-drift.ts'
+import * as idempotent from '../scripts/check-idempotent.ts'
+import * as sync from '../scripts/check-sync.ts'
+
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+const docs = suite('README documents every script and flag (the docs cannot drift from the code)')
+
+const SCRIPTS = { 'check-sync': sync, 'check-idempotent': idempotent, 'check-drift': drift }
+for (const [name, script] of Object.entries(SCRIPTS)) {
+  docs(`${name}: its usage line and every flag are in the README, and in its USAGE`, () => {
+    assert.match(README, `### \`scripts/${name}.ts\``)
+    for (const flag of flagNames(script.FLAGS)) {
+      assert.match(README, `--${flag}`, `README lacks --${flag} of ${name}`)
+      assert.match(script.USAGE, `--${flag}`, `USAGE of ${name} lacks --${flag}`)
+    }
+    assert.match(script.USAGE, 'Exit codes:')
+  })
+}
+
+docs('the test command CI runs is the one the README gives', () => {
+  const ci = readFileSync(new URL('../.ci/run', import.meta.url), 'utf8')
+  assert.match(README, 'npm test')
+  assert.match(ci, 'npm test')
+})
+
+docs.run()
