@@ -10,8 +10,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const BAD = 'create table public.notes (id bigint primary key);\ncreate policy "Notes are public" on public.notes for select using (true);\n'
 const GOOD = 'create table if not exists public.notes (id bigint primary key);\ndrop policy if exists "Notes are public" on public.notes;\ncreate policy "Notes are public" on public.notes for select using (true);\n'
 
-// git and husky see only what the test gives them (no GIT_DIR of an outer hook, no HUSKY=0).
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_') && k !== 'HUSKY'))
+// git and husky see only what the test gives them (no GIT_DIR of an outer hook, no HUSKY=0). uvu's CLI sets
+// FORCE_COLOR under CI, and Node warns on stderr when it meets NO_COLOR too: the hook's output must be its own.
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_') && k !== 'HUSKY' && k !== 'FORCE_COLOR'))
 
 type Ctx = { repo: string }
 
