@@ -2,9 +2,10 @@
 // idempotency.ts, which replays a file's effects to know which objects exist when the file runs a second time.
 import type { Node } from './parse.ts'
 import {
-  colKey, conKey, enumKey, extKey, fnKey, listName, pkKey, polKey, pubKey, pubRelKey, qname, qtext, rangeVarName, relKey,
+  aggregateKey, colKey, conKey, createdFnKey, enumKey, extKey, listName, objectWithArgsKey, pkKey, polKey, pubKey, pubRelKey, qname, qtext, rangeVarName, relKey,
   roleKey, rowsKey, ruleKey, schemaKey, trgKey, typeKey, type QName,
 } from './rules/shared.ts'
+import { createdSecrets, secretKey, SECRETS_ROWS } from './rules/vault-create-secret.ts'
 
 export type Effect =
   | { op: 'create'; key: string; parent?: string }
@@ -92,7 +93,7 @@ export function effectsOf(kind: string, s: Node): Effect[] {
     case 'DropRoleStmt':
       return (s.roles ?? []).map((r: Node) => ({ op: 'drop', key: roleKey(r.RoleSpec.rolename) }))
     case 'CreateFunctionStmt':
-      return [{ op: 'create', key: fnKey(listName(s.funcname)) }]
+      return [{ op: 'create', key: createdFnKey(s) }]
     case 'AlterEnumStmt': {
       const type = listName(s.typeName)
       if (s.oldVal) return [{ op: 'drop', key: enumKey(type, s.oldVal) }, { op: 'create', key: enumKey(type, s.newVal), parent: typeKey(type) }]
@@ -115,7 +116,10 @@ export function effectsOf(kind: string, s: Node): Effect[] {
     case 'CreateForeignServerStmt':
       return [{ op: 'create', key: otherKey('OBJECT_FOREIGN_SERVER', s.servername) }]
     case 'DefineStmt':
-      return [{ op: 'create', key: otherKey(s.kind, qtext(listName(s.defnames))) }]
+      // Aggregates live in pg_proc with the functions, keyed by their argument types.
+      return [{ op: 'create', key: s.kind === 'OBJECT_AGGREGATE' ? aggregateKey(s) : otherKey(s.kind, qtext(listName(s.defnames))) }]
+    case 'SelectStmt':
+      return createdSecrets('SelectStmt', s).map((name) => ({ op: 'create', key: secretKey(name), parent: SECRETS_ROWS }))
     case 'InsertStmt':
       return [{ op: 'create', key: rowsKey(rangeVarName(s.relation)), parent: relKey(rangeVarName(s.relation)) }]
     case 'DeleteStmt':
@@ -221,13 +225,13 @@ export function dropKeys(s: Node): string[] {
       case 'OBJECT_FUNCTION':
       case 'OBJECT_PROCEDURE':
       case 'OBJECT_ROUTINE':
-        return [fnKey(listName(o.ObjectWithArgs.objname))]
+      case 'OBJECT_AGGREGATE':
+        return [objectWithArgsKey(o.ObjectWithArgs)]
       case 'OBJECT_EVENT_TRIGGER':
       case 'OBJECT_FOREIGN_SERVER':
         return [otherKey(s.removeType, o.String.sval)]
       case 'OBJECT_CAST':
         return [otherKey('OBJECT_CAST', castKey(items[0].TypeName, items[1].TypeName))]
-      case 'OBJECT_AGGREGATE':
       case 'OBJECT_OPERATOR':
         return [otherKey(s.removeType, qtext(listName(o.ObjectWithArgs.objname)))]
       case 'OBJECT_COLLATION':

@@ -14,7 +14,7 @@ import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto'
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
-import { STUB_EXTENSIONS, stubControlFiles } from './platform.ts'
+import { PLATFORM_SEARCH_PATH, STUB_EXTENSIONS, stubControlFiles } from './platform.ts'
 
 export type Embedded = { url: string; stop: () => Promise<void> }
 
@@ -26,12 +26,25 @@ const PGLITE_EXTENSIONS: Extensions = {
 // PGlite's share directory inside its in-memory file system (SHAREDIR of the WASM build).
 const PGLITE_EXTENSION_DIR = '/pglite/share/postgresql/extension'
 
+// PGlite starts its single backend with `-c search_path=public`, which beats ALTER DATABASE … SET (measured on
+// 0.5.14), and clone() starts the copy with the defaults again. Hosted Supabase's search_path goes on the command
+// line instead, so that it is also what RESET ALL between migration files returns to.
+const PGLITE_START_PARAMS = (PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams
+  .map((param) => (param.startsWith('search_path=') ? `search_path=${PLATFORM_SEARCH_PATH}` : param))
+
 // A PGlite that can create what a Supabase project's migrations create: the contrib extensions above, and the
 // stubbed ones no WASM build has.
 export async function createPglite(): Promise<PGlite> {
-  const db = await PGlite.create({ extensions: PGLITE_EXTENSIONS })
+  const db = await PGlite.create({ extensions: PGLITE_EXTENSIONS, startParams: PGLITE_START_PARAMS })
   installStubExtensions(db)
   return db
+}
+
+// PGlite's own clone() with our start parameters (its clone() drops them).
+export async function clonePglite(db: PGlite): Promise<PGlite> {
+  const copy = await PGlite.create({ loadDataDir: await db.dumpDataDir('none'), extensions: PGLITE_EXTENSIONS, startParams: PGLITE_START_PARAMS })
+  installStubExtensions(copy)
+  return copy
 }
 
 // Control files written into PGlite's in-memory share directory make `create extension pg_cron` (and the others

@@ -1,7 +1,33 @@
 // --fix: rewrites the statements that fail on a re-run, splicing at their positions so comments and the
 // formatting of everything else stay byte for byte.
 import { freeDollarTag } from './lexer.ts'
-import type { FixPlan } from './idempotency.ts'
+import type { Finding, FixPlan } from './idempotency.ts'
+import { lineLocator, parseSql } from './parse.ts'
+import { FILE_CHECKS } from './rules/index.ts'
+
+// Rewrites that would leave the file unparsable are not applied (the statement keeps its text) and come back as
+// `fix-failed` findings: a wrong rewrite must never turn a migration that runs into one PostgreSQL rejects (42601).
+export function applyParsableFixes(text: string, plans: readonly FixPlan[]): { text: string; applied: FixPlan[]; failures: Finding[] } {
+  const problems = (t: string) => parseSql(t).problems.length
+  const before = problems(text)
+  // The usual case costs two parses; only a broken rewrite makes each one be tried alone.
+  const all = applyFixes(text, plans)
+  if (problems(all) <= before) return { text: all, applied: [...plans], failures: [] }
+  let applied = plans.filter((p) => problems(applyFixes(text, [p])) <= before)
+  // Rewrites that parse alone but not together: keep the file as it was.
+  if (problems(applyFixes(text, applied)) > before) applied = []
+  const fixed = applyFixes(text, applied)
+  const locate = lineLocator(fixed)
+  const { severity, reason } = FILE_CHECKS['fix-failed']
+  const failures = plans.filter((p) => !applied.includes(p)).map((p): Finding => {
+    // Where the statement sits in the text as written (earlier rewrites shift it).
+    const start = applyFixes(text.slice(0, p.codeStart), applied.filter((q) => q.codeEnd <= p.codeStart)).length
+    const a = locate(start)
+    const b = locate(start + p.codeEnd - p.codeStart)
+    return { rule: 'fix-failed', severity, message: `${reason}; the statement was left as it was`, line: a.line, column: a.column, endLine: b.line, endColumn: b.column, fixable: false }
+  })
+  return { text: fixed, applied, failures }
+}
 
 export function applyFixes(text: string, plans: readonly FixPlan[]): string {
   // Untouched text between the rewritten statements is copied as it is, in one pass (plans never overlap).

@@ -9,7 +9,7 @@ import { lineLocator, parseSql, type Statement } from './parse.ts'
 import { analyzeDoBody, doBody, type InnerStatement } from './plpgsql.ts'
 import { FILE_CHECKS, RULES } from './rules/index.ts'
 import {
-  fnKey, listName, qtext, rangeVarName, relKey, type Detection, type Fix, type QName, type RuleContext, type Severity,
+  createdFnKey, qtext, rangeVarName, relKey, type Detection, type Fix, type QName, type RuleContext, type Severity,
   type Target,
 } from './rules/shared.ts'
 
@@ -139,6 +139,7 @@ function fails(state: Map<string, string | undefined>, d: Detection): boolean {
 // A column of a table created with (LIKE other) may exist without this file naming it.
 function present(state: Map<string, string | undefined>, key: string): boolean {
   if (state.has(key)) return true
+  if (isBareFn(key)) return matching(state, key).length > 0
   return key.startsWith('col:') && state.has(`anycol:${key.slice(4, key.lastIndexOf('.'))}`)
 }
 
@@ -147,7 +148,7 @@ export function applyEffects(state: Map<string, string | undefined>, effects: Ef
     if (e.op === 'create') state.set(e.key, e.parent)
     else if (e.op === 'drop') {
       // Dropping an object drops what hangs off it (columns, policies, indexes, rows of a table; a schema's tables).
-      const gone = new Set([e.key])
+      const gone = new Set([e.key, ...(isBareFn(e.key) ? matching(state, e.key) : [])])
       for (let grew = true; grew; ) {
         grew = false
         for (const [k, parent] of state) {
@@ -171,6 +172,10 @@ export function applyEffects(state: Map<string, string | undefined>, effects: Ef
     }
   }
 }
+
+// DROP FUNCTION s.f without an argument list names the only function s.f, whatever its arguments.
+const isBareFn = (key: string) => key.startsWith('fn:') && !key.endsWith(')')
+const matching = (state: Map<string, string | undefined>, bare: string) => [...state.keys()].filter((k) => k.startsWith(`${bare}(`))
 
 function addToPlan(plans: Map<Checked, FixPlan>, c: Checked, fix: Fix) {
   let plan = plans.get(c)
@@ -248,7 +253,7 @@ export function folderContext(files: readonly FolderFile[]): (file: string) => R
           if (cmd.subtype === 'AT_AddColumn') for (const k of cmd.def.ColumnDef.constraints ?? []) if (isUnique(k.Constraint)) addKey(rangeVarName(a.relation), [cmd.def.ColumnDef.colname])
         }
       }
-      const defined = s.kind === 'CreateFunctionStmt' ? fnKey(listName(a.funcname)) : s.kind === 'ViewStmt' ? relKey(rangeVarName(a.view)) : undefined
+      const defined = s.kind === 'CreateFunctionStmt' ? createdFnKey(a) : s.kind === 'ViewStmt' ? relKey(rangeVarName(a.view)) : undefined
       if (defined) definedIn.set(defined, [...(definedIn.get(defined) ?? []), n])
     }
   })

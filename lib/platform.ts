@@ -5,6 +5,12 @@ import type { Sql } from './db.ts'
 
 export const PLATFORM_ROLES = ['anon', 'authenticated', 'service_role', 'authenticator', 'supabase_admin', 'supabase_auth_admin', 'supabase_storage_admin', 'dashboard_user'] as const
 
+// The search_path hosted Supabase gives postgres and the API roles (ALTER ROLE … SET search_path): migrations call
+// uuid_generate_v4() or gen_random_bytes() unqualified because `extensions` is on it. The shim itself never alters
+// roles or databases (it must change nothing on a real project); the databases the kit creates get it instead
+// (lib/shadow.ts, lib/embedded.ts).
+export const PLATFORM_SEARCH_PATH = '"$user", public, extensions'
+
 export const PLATFORM_SCHEMAS = ['auth', 'storage', 'extensions', 'realtime', 'vault', 'graphql', 'graphql_public', 'supabase_functions', 'cron', 'net'] as const
 
 // Extensions a Supabase project has before its first migration (supabase/postgres images; contract §8). Only
@@ -52,6 +58,9 @@ CREATE OR REPLACE FUNCTION net.http_delete(url text, params jsonb DEFAULT '{}', 
     script: `
 DO $s$ BEGIN IF to_regnamespace('cron') IS NULL THEN CREATE SCHEMA cron; END IF; END $s$;
 CREATE TABLE IF NOT EXISTS cron.job (jobid bigserial PRIMARY KEY, schedule text NOT NULL, command text NOT NULL, nodename text NOT NULL DEFAULT 'localhost', nodeport integer NOT NULL DEFAULT 5432, database text NOT NULL DEFAULT current_database(), username text NOT NULL DEFAULT current_user, active boolean NOT NULL DEFAULT true, jobname text UNIQUE);
+-- pg_cron's run history (since 1.3): migrations grant on it or schedule a job that deletes from it.
+CREATE SEQUENCE IF NOT EXISTS cron.runid_seq;
+CREATE TABLE IF NOT EXISTS cron.job_run_details (jobid bigint, runid bigint PRIMARY KEY DEFAULT nextval('cron.runid_seq'), job_pid integer, database text, username text, command text, status text, return_message text, start_time timestamptz, end_time timestamptz);
 CREATE OR REPLACE FUNCTION cron.schedule(job_name text, schedule text, command text) RETURNS bigint LANGUAGE sql AS
   $f$ INSERT INTO cron.job (jobname, schedule, command) VALUES (job_name, schedule, command) ON CONFLICT (jobname) DO UPDATE SET schedule = EXCLUDED.schedule, command = EXCLUDED.command RETURNING jobid $f$;
 CREATE OR REPLACE FUNCTION cron.schedule(schedule text, command text) RETURNS bigint LANGUAGE sql AS
@@ -79,7 +88,10 @@ CREATE OR REPLACE FUNCTION pgsodium.crypto_aead_det_noncegen() RETURNS bytea LAN
     superuser: false,
     script: `
 DO $s$ BEGIN IF to_regnamespace('vault') IS NULL THEN CREATE SCHEMA vault; END IF; END $s$;
-CREATE TABLE IF NOT EXISTS vault.secrets (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text UNIQUE, description text NOT NULL DEFAULT '', secret text NOT NULL, key_id uuid, nonce bytea, created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now());
+CREATE TABLE IF NOT EXISTS vault.secrets (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text, description text NOT NULL DEFAULT '', secret text NOT NULL, key_id uuid, nonce bytea, created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now());
+-- supabase_vault's own index (a partial one, not a constraint): a second create_secret with the same name fails
+-- with 23505 as on hosted, and ON CONFLICT (name) without the predicate fails as it does there (42P10).
+CREATE UNIQUE INDEX IF NOT EXISTS secrets_name_idx ON vault.secrets (name) WHERE name IS NOT NULL;
 CREATE OR REPLACE VIEW vault.decrypted_secrets AS SELECT id, name, description, secret, secret AS decrypted_secret, key_id, nonce, created_at, updated_at FROM vault.secrets;
 CREATE OR REPLACE FUNCTION vault.create_secret(new_secret text, new_name text DEFAULT NULL, new_description text DEFAULT '', new_key_id uuid DEFAULT NULL) RETURNS uuid LANGUAGE sql AS
   $f$ INSERT INTO vault.secrets (secret, name, description, key_id) VALUES (new_secret, new_name, new_description, new_key_id) RETURNING id $f$;
@@ -100,7 +112,11 @@ CREATE OR REPLACE FUNCTION graphql.resolve("query" text, variables jsonb DEFAULT
   },
   {
     // A varlena type that accepts vector(n) in column definitions and the distance operators in expressions.
-    // Index methods (hnsw, ivfflat) cannot be stubbed: such indexes fail on the shadow and are reported.
+    // hnsw and ivfflat are index methods on the hash handler (btree's refuses a foreign AM on PostgreSQL 15: "unexpected
+    // non-btree AM"), with the real operator class names, so `create index … using hnsw (embedding vector_cosine_ops)`
+    // runs; the index only hashes the bytes (hashvarlena is safe on any varlena) and never answers ORDER BY <=>.
+    // Their options cannot be stubbed: a handler validates its own reloptions, so `with (m = 16)` or
+    // `with (lists = 100)` still fails with 22023 (unrecognized parameter) and is reported.
     name: 'vector',
     marker: 'extensions.vector',
     version: '0.0-stub',
@@ -116,6 +132,16 @@ CREATE FUNCTION vector_distance(vector, vector) RETURNS double precision LANGUAG
 CREATE OPERATOR <=> (LEFTARG = vector, RIGHTARG = vector, FUNCTION = vector_distance);
 CREATE OPERATOR <-> (LEFTARG = vector, RIGHTARG = vector, FUNCTION = vector_distance);
 CREATE OPERATOR <#> (LEFTARG = vector, RIGHTARG = vector, FUNCTION = vector_distance);
+CREATE FUNCTION vector_stub_hash(vector) RETURNS integer LANGUAGE internal IMMUTABLE STRICT AS 'hashvarlena';
+CREATE ACCESS METHOD hnsw TYPE INDEX HANDLER hashhandler;
+CREATE ACCESS METHOD ivfflat TYPE INDEX HANDLER hashhandler;
+CREATE OPERATOR CLASS vector_l2_ops FOR TYPE vector USING hnsw AS FUNCTION 1 vector_stub_hash(vector);
+CREATE OPERATOR CLASS vector_ip_ops FOR TYPE vector USING hnsw AS FUNCTION 1 vector_stub_hash(vector);
+CREATE OPERATOR CLASS vector_cosine_ops FOR TYPE vector USING hnsw AS FUNCTION 1 vector_stub_hash(vector);
+CREATE OPERATOR CLASS vector_l1_ops FOR TYPE vector USING hnsw AS FUNCTION 1 vector_stub_hash(vector);
+CREATE OPERATOR CLASS vector_l2_ops FOR TYPE vector USING ivfflat AS FUNCTION 1 vector_stub_hash(vector);
+CREATE OPERATOR CLASS vector_ip_ops FOR TYPE vector USING ivfflat AS FUNCTION 1 vector_stub_hash(vector);
+CREATE OPERATOR CLASS vector_cosine_ops FOR TYPE vector USING ivfflat AS FUNCTION 1 vector_stub_hash(vector);
 `,
   },
 ]
@@ -326,6 +352,66 @@ BEGIN
     -- The CLI's globals.sql spelling.
     CREATE PUBLICATION supabase_realtime WITH (publish = 'insert, update, delete, truncate');
   END IF;
+END
+$shim$;
+
+-- Realtime Broadcast from the database (the supabase/realtime tenant migrations): migrations add policies on
+-- realtime.messages and call realtime.send() or realtime.broadcast_changes() from triggers. Hosted projects partition
+-- the table by day (the realtime service creates the partitions); a default partition stands in for them so a send
+-- during a migration lands somewhere. Grants and RLS are set only when the shim made the table.
+DO $shim$
+BEGIN
+  IF to_regclass('realtime.messages') IS NULL THEN
+    CREATE TABLE realtime.messages (
+      topic text NOT NULL,
+      extension text NOT NULL,
+      payload jsonb,
+      event text,
+      private boolean DEFAULT false,
+      updated_at timestamp NOT NULL DEFAULT now(),
+      inserted_at timestamp NOT NULL DEFAULT now(),
+      id uuid NOT NULL DEFAULT gen_random_uuid(),
+      CONSTRAINT messages_pkey PRIMARY KEY (id, inserted_at)
+    ) PARTITION BY RANGE (inserted_at);
+    CREATE TABLE realtime.messages_default PARTITION OF realtime.messages DEFAULT;
+    ALTER TABLE realtime.messages ENABLE ROW LEVEL SECURITY;
+    GRANT USAGE ON SCHEMA realtime TO anon, authenticated, service_role;
+    GRANT SELECT, INSERT, UPDATE ON realtime.messages TO anon, authenticated, service_role;
+  END IF;
+  IF to_regprocedure('realtime.topic()') IS NULL THEN
+    -- What policies on realtime.messages test: the channel the client joins, set by the realtime service.
+    CREATE FUNCTION realtime.topic() RETURNS text LANGUAGE sql STABLE AS
+      $f$ SELECT nullif(current_setting('realtime.topic', true), '')::text $f$;
+  END IF;
+  IF to_regprocedure('realtime.send(jsonb,text,text,boolean)') IS NULL THEN
+    -- Like the real one, a failed send is a WARNING, never an error: a trigger calling it must not abort the write.
+    CREATE FUNCTION realtime.send(payload jsonb, event text, topic text, private boolean DEFAULT true) RETURNS void LANGUAGE plpgsql AS
+      $f$
+      DECLARE message_id uuid := gen_random_uuid();
+      BEGIN
+        PERFORM set_config('realtime.topic', topic, true);
+        INSERT INTO realtime.messages (id, payload, event, topic, private, extension)
+        VALUES (message_id, CASE WHEN payload ? 'id' THEN payload ELSE payload || jsonb_build_object('id', message_id) END,
+                event, topic, private, 'broadcast');
+      EXCEPTION WHEN OTHERS THEN
+        RAISE WARNING 'ErrorSendingBroadcastMessage: %', SQLERRM;
+      END
+      $f$;
+  END IF;
+  IF to_regprocedure('realtime.broadcast_changes(text,text,text,text,text,record,record,text)') IS NULL THEN
+    CREATE FUNCTION realtime.broadcast_changes(topic_name text, event_name text, operation text, table_name text, table_schema text, new record, old record, level text DEFAULT 'ROW') RETURNS void LANGUAGE plpgsql AS
+      $f$
+      BEGIN
+        IF level = 'STATEMENT' THEN RAISE EXCEPTION 'function can only be triggered for each row, not for each statement'; END IF;
+        IF operation NOT IN ('INSERT', 'UPDATE', 'DELETE') THEN RAISE EXCEPTION 'Unexpected operation type: %', operation; END IF;
+        PERFORM realtime.send(jsonb_build_object('old_record', old, 'record', new, 'operation', operation, 'table', table_name, 'schema', table_schema), event_name, topic_name);
+      END
+      $f$;
+  END IF;
+EXCEPTION WHEN insufficient_privilege THEN
+  -- A hosted project from before Broadcast (2024) lacks these, and postgres may not create in the platform's
+  -- realtime schema: nothing to add there, and the shim must not fail.
+  NULL;
 END
 $shim$;
 

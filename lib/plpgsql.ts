@@ -49,6 +49,8 @@ export function catalogTest(condition: string): CatalogTest | null {
   walk(parsed[0].ast, (key, v) => {
     if (key === 'RangeVar' && (v.schemaname === 'pg_catalog' || v.schemaname === 'information_schema' || String(v.relname).startsWith('pg_'))) catalog = true
     if (key === 'FuncCall' && CATALOG_FUNCS.has(v.funcname?.at(-1)?.String?.sval)) catalog = true
+    // Supabase Vault's table of secrets is where a secret's existence is recorded (vault.create_secret guards).
+    if (key === 'RangeVar' && v.schemaname === 'vault' && (v.relname === 'secrets' || v.relname === 'decrypted_secrets')) catalog = true
     if (key === 'A_Const' && typeof v.sval?.sval === 'string') {
       // 'public.my_table', '"My Table"': keep the bare last name too.
       const s: string = v.sval.sval
@@ -73,7 +75,7 @@ function executedSql(tokens: Token[]): string | null {
   return null
 }
 
-const IGNORED_STARTS = ['RAISE', 'PERFORM', 'RETURN', 'NULL', 'GET', 'ASSERT', 'EXIT', 'CONTINUE', 'OPEN', 'FETCH', 'CLOSE', 'MOVE', 'COMMIT', 'ROLLBACK', 'CALL']
+const IGNORED_STARTS = ['RAISE', 'RETURN', 'NULL', 'GET', 'ASSERT', 'EXIT', 'CONTINUE', 'OPEN', 'FETCH', 'CLOSE', 'MOVE', 'COMMIT', 'ROLLBACK', 'CALL']
 
 // The DO statement's body token (dollar-quoted or a plain string) and its language.
 export function doBody(tokens: Token[], ast: Node): Token | null {
@@ -171,7 +173,9 @@ export function analyzeDoBody(text: string, bodyToken: Token): InnerStatement[] 
       for (const p of parsed || []) out.push({ ...p, codeStart: stmt[0].start, codeEnd: stmt.at(-1)!.end, at: () => null, exact: false, spanExact: exact, ...guards })
       return
     }
-    const sqlText = source.slice(stmt[0].start, stmt.at(-1)!.end)
+    // PERFORM q is SELECT q without a destination; 'SELECT ' has the same length, so positions stay exact.
+    const perform = isWord(stmt[0], 'PERFORM')
+    const sqlText = (perform ? 'SELECT ' : '') + source.slice(stmt[0].start + (perform ? 7 : 0), stmt.at(-1)!.end)
     // SELECT … INTO var is PL/pgSQL, not SQL; the statements that matter here never carry INTO.
     const parsed = parseFragment(sqlText)
     if (!parsed || parsed.length !== 1) return

@@ -3,9 +3,9 @@
 import { randomBytes } from 'node:crypto'
 import type { PGlite } from '@electric-sql/pglite'
 import { connect, describeDbError } from './db.ts'
-import { createPglite, installStubExtensions, serveEmbedded } from './embedded.ts'
+import { clonePglite, createPglite, serveEmbedded } from './embedded.ts'
 import { KitError } from './errors.ts'
-import { applyPlatformShim, type ShimReport } from './platform.ts'
+import { applyPlatformShim, PLATFORM_SEARCH_PATH, type ShimReport } from './platform.ts'
 import { passwordOf, redact } from './redact.ts'
 
 export type ShadowEngine = 'server' | 'pglite'
@@ -40,9 +40,8 @@ export function shadowSource(options: ShadowOptions): ShadowSource {
     open: async () => {
       const started = Date.now()
       template ??= createPglite()
-      const db = await (await template).clone()
-      installStubExtensions(db as PGlite)
-      return servePglite(db as PGlite, options, started)
+      const db = await clonePglite(await template)
+      return servePglite(db, options, started)
     },
     close: async () => {
       if (template) await (await template).close()
@@ -113,7 +112,7 @@ async function openServerShadow(serverUrl: string, options: ShadowOptions): Prom
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   try {
-    const { version, major, platform } = await prepare(url, options)
+    const { version, major, platform } = await prepare(url, options, name)
     return { url, engine: 'server', version, major, platform, startMs: Date.now() - started, dispose }
   } catch (err) {
     await dispose()
@@ -121,9 +120,12 @@ async function openServerShadow(serverUrl: string, options: ShadowOptions): Prom
   }
 }
 
-async function prepare(url: string, options: ShadowOptions): Promise<{ version: string; major: number; platform: ShimReport }> {
+// `database`: the server shadow's name, which gets hosted Supabase's search_path for every later session (hosted
+// sets it on the roles, which are cluster-wide: a shadow must not touch them). PGlite gets it at start-up instead.
+async function prepare(url: string, options: ShadowOptions, database?: string): Promise<{ version: string; major: number; platform: ShimReport }> {
   const sql = connect(url, { app: options.app, onNotice: options.onNotice })
   try {
+    if (database) await sql`alter database ${sql(database)} set search_path = ${sql.unsafe(PLATFORM_SEARCH_PATH)}`
     const { version, major } = await serverVersion(sql)
     const platform = await applyPlatformShim(sql)
     return { version: version.replace(/ .*/, ''), major, platform }

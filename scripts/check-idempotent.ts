@@ -3,8 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { basename, join, relative, resolve } from 'node:path'
 import { findProjectRoot, resolveMigrationsDir, resolveShadowUrl } from '../lib/config.ts'
 import { KitError } from '../lib/errors.ts'
-import { applyFixes } from '../lib/fix.ts'
-import { listFolder } from '../lib/folder.ts'
+import { applyParsableFixes } from '../lib/fix.ts'
+import { listFolder, readMigration } from '../lib/folder.ts'
 import { checkSql, folderContext, type FileReport, type Finding } from '../lib/idempotency.ts'
 import { renderReplay, replayClean, replayOnShadow } from '../lib/idempotency-replay.ts'
 import { isIgnored, readIdempotencyConfig, type IdempotencyConfig } from '../lib/kit-config.ts'
@@ -12,6 +12,7 @@ import { collectPaths, collectStaged, type InputFile, type Inputs } from '../lib
 import { colors, EXIT, githubAnnotation, toJson, useColor, wantsAnnotations } from '../lib/output.ts'
 import { loadParser } from '../lib/parse.ts'
 import { FILE_CHECKS, RULES } from '../lib/rules/index.ts'
+import { extensionsCreatedBy } from '../lib/platform.ts'
 import { renderSarif } from '../lib/sarif.ts'
 import { flagNames, processIo, runMain, scriptBody, type Io } from '../lib/script.ts'
 import { describeShadow } from '../lib/shadow.ts'
@@ -128,14 +129,17 @@ function fix(inputs: Inputs, checked: ReturnType<typeof check>, checker: Checker
     const input = inputs.files.find((i) => i.display === result.file)
     const plans = checked.plans.get(result.file) ?? []
     if (!input?.text || !input.path || plans.length === 0) return result
-    const fixedText = applyFixes(input.text, plans)
+    const { text: fixedText, applied, failures } = applyParsableFixes(input.text, plans)
+    if (applied.length === 0) return { ...result, findings: [...result.findings, ...failures].sort(byPlace) }
     const again = checker(input, fixedText)
     const target = out ? join(out, basename(input.path)) : input.path
     if (out) mkdirSync(out, { recursive: true })
     writeFileSync(target, fixedText)
-    return { file: result.file, findings: again.findings, suppressed: again.suppressed, fixed: { statements: plans.length, written: relative(cwd, target) || target } }
+    return { file: result.file, findings: [...again.findings, ...failures].sort(byPlace), suppressed: again.suppressed, fixed: { statements: applied.length, written: relative(cwd, target) || target } }
   })
 }
+
+const byPlace = (a: Finding, b: Finding) => a.line - b.line || a.column - b.column
 
 type Mode = { json: boolean; sarif: boolean; staged: boolean; fix: boolean }
 
@@ -204,6 +208,8 @@ async function replay(dir: string, shadowUrl: string | undefined, json: boolean,
   if (!folder.exists) throw new KitError('FOLDER_MISSING', `no migrations folder at ${dir}`, 'Pass the folder: --replay <dir>')
   const run = await replayOnShadow(folder.files, { serverUrl: shadowUrl, app: SCRIPT, onNotice: () => {} })
   io.err(describeShadow(run.shadow))
+  const lacking = extensionsCreatedBy(folder.files.map((f) => readMigration(f.path)), run.shadow.missing)
+  if (lacking.length) io.err(`${SCRIPT}: warning: the shadow has no ${lacking.join(', ')}; the files that create ${lacking.length > 1 ? 'them' : 'it'} fail there.`)
   io.out(json ? toJson({ clean: replayClean(run), shadow: run.shadow, ...run.report }) : renderReplay(run, relative(io.cwd, dir) || '.'))
   return replayClean(run) ? EXIT.clean : EXIT.findings
 }

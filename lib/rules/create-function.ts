@@ -1,5 +1,6 @@
-// CREATE FUNCTION / PROCEDURE without OR REPLACE fails on a re-run with 42723 duplicate_function.
-import { fnKey, insertAfter, listName, type Rule } from './shared.ts'
+// CREATE FUNCTION / PROCEDURE without OR REPLACE fails on a re-run with 42723 duplicate_function. The key carries
+// the input argument types: a new overload is a different function from the one a later DROP FUNCTION f(text) removes.
+import { createdFnKey, insertAfter, listName, type Rule } from './shared.ts'
 
 export const createFunction: Rule = {
   id: 'create-function',
@@ -11,7 +12,7 @@ export const createFunction: Rule = {
     const q = listName(t.ast.funcname)
     return [{
       message: `CREATE ${t.ast.is_procedure ? 'PROCEDURE' : 'FUNCTION'} ${q.name} fails when the file runs again: it already exists`,
-      when: { absent: fnKey(q) },
+      when: { absent: createdFnKey(t.ast) },
       conditions: ['duplicate_function'],
       names: [q.name],
       fix: t.tokens[0]?.upper === 'CREATE' ? { edits: [insertAfter(t.tokens, 0, 'OR REPLACE')] } : undefined,

@@ -3,7 +3,7 @@
 // partition). Fixed with the form PostgreSQL offers, or a catalog guard, or left to the author (operators).
 import { otherKey } from '../effects.ts'
 import type { Node } from '../parse.ts'
-import { alterCmds, insertAfter, listName, literal, qtext, rangeVarName, relationLiteral, schemaExpr, wordIndex, type Detection, type Fix, type Rule, type Target } from './shared.ts'
+import { aggregateKey, alterCmds, insertAfter, listName, literal, qtext, rangeVarName, relationLiteral, schemaExpr, wordIndex, type Detection, type Fix, type Rule, type Target } from './shared.ts'
 
 const typeText = (t: Node) => literal(t.names.map((n: Node) => `"${n.String.sval.replace(/"/g, '""')}"`).join('.') + '[]'.repeat(t.arrayBounds?.length ?? 0))
 
@@ -64,7 +64,7 @@ function define(t: Target, s: Node): Detection[] {
   const key = otherKey(s.kind, qtext(q))
   switch (s.kind) {
     case 'OBJECT_AGGREGATE':
-      return s.replace ? [] : one('AGGREGATE', key, q.name, t.tokens[0]?.upper === 'CREATE' ? { edits: [insertAfter(t.tokens, 0, 'OR REPLACE')] } : undefined)
+      return s.replace ? [] : one('AGGREGATE', aggregateKey(s), q.name, t.tokens[0]?.upper === 'CREATE' ? { edits: [insertAfter(t.tokens, 0, 'OR REPLACE')] } : undefined)
     case 'OBJECT_COLLATION':
       return s.if_not_exists ? [] : one('COLLATION', key, q.name, ifNotExistsAfter(t, 'COLLATION'))
     case 'OBJECT_TSCONFIGURATION':

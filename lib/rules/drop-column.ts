@@ -13,8 +13,8 @@ export const dropColumn: Rule = {
     return alterCmds(t).flatMap((cmd, n): Detection[] => {
       if (cmd.subtype !== 'AT_DropColumn' || cmd.missing_ok) return []
       const r = ranges[n]
-      // DROP [COLUMN] name: the keyword after which IF EXISTS goes.
-      const k = r && t.tokens[r.from]?.upper === 'DROP' ? (t.tokens[r.from + 1]?.upper === 'COLUMN' ? r.from + 1 : r.from) : -1
+      // DROP [COLUMN] name, or ALTER TYPE's DROP ATTRIBUTE name: the keyword after which IF EXISTS goes.
+      const k = r && t.tokens[r.from]?.upper === 'DROP' ? (['COLUMN', 'ATTRIBUTE'].includes(t.tokens[r.from + 1]?.upper ?? '') ? r.from + 1 : r.from) : -1
       return [{
         message: `DROP COLUMN ${cmd.name} from ${table.name} fails when the file runs again: the column is gone`,
         when: { present: colKey(table, cmd.name) },

@@ -1,7 +1,7 @@
 // DROP … without IF EXISTS fails on a re-run (42P01, 42704, 42883, 3F000): the object is already gone. A DROP
 // followed by a re-creation of the same object in the file is fine, and the re-run simulation sees that.
 import { dropKeys } from '../effects.ts'
-import { insertAfter, roleKey, wordIndex, type Detection, type Rule } from './shared.ts'
+import { insertAfter, keyName, roleKey, wordIndex, type Detection, type Rule } from './shared.ts'
 
 // The last keyword of the object type, after which IF EXISTS goes (DROP MATERIALIZED VIEW → VIEW).
 const TYPE_WORD: Record<string, string> = {
@@ -42,7 +42,7 @@ export const dropWithoutIfExists: Rule = {
       message: `DROP ${what} fails when the file runs again: ${key.replace(/^[a-z]+:(OBJECT_[A-Z_]+:)?/, '')} is gone`,
       when: { present: key },
       conditions: CONDITIONS,
-      names: [key.replace(/^.*[.:]/, '')],
+      names: [keyName(key)],
       fix: i < 0 ? undefined : n > 0 ? {} : { edits: [insertAfter(t.tokens, i, 'IF EXISTS')] },
     }))
   },

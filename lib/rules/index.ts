@@ -33,12 +33,13 @@ import { renameObject } from './rename-object.ts'
 import { setSchema } from './set-schema.ts'
 import type { Rule } from './shared.ts'
 import { unnamedDuplicate } from './unnamed-duplicate.ts'
+import { vaultCreateSecret } from './vault-create-secret.ts'
 
 export const RULES: readonly Rule[] = [
   createTable, createIndex, createSchema, createSequence, createExtension, createView, createMaterializedView,
   createType, createDomain, createTrigger, createPolicy, createRule, createPublication, createRole, createFunction, createOther,
   addColumn, addConstraint, dropColumn, dropConstraint, renameColumn, renameObject, setSchema, addIdentity, alterColumnType, enumAddValue,
-  publicationAddTable, publicationDropTable, insertWithoutOnConflict, dropWithoutIfExists, concurrentlyInTransaction,
+  publicationAddTable, publicationDropTable, insertWithoutOnConflict, vaultCreateSecret, dropWithoutIfExists, concurrentlyInTransaction,
   orReplaceReverts, unnamedDuplicate,
 ]
 
@@ -47,6 +48,7 @@ export const FILE_CHECKS = {
   'parse-error': { severity: 'error', reason: 'the file is not valid SQL for the PostgreSQL 17 parser' },
   'not-utf8': { severity: 'error', reason: 'the file is not valid UTF-8' },
   'empty-file': { severity: 'warning', reason: 'the file has no SQL statement (the CLI records NULL statements)' },
+  'fix-failed': { severity: 'error', reason: '--fix produced SQL that PostgreSQL\'s parser rejects, so the rewrite was not written' },
   'bad-suppression': { severity: 'warning', reason: 'an idempotent-ignore comment without a rule id and a reason is not honoured' },
   'committed-migration-changed': { severity: 'error', reason: 'a migration that was already committed was edited, renamed or deleted' },
   'folder-clutter': { severity: 'error', reason: 'a staged file in the migrations folder does not match <timestamp>_name.sql: the CLI skips it' },

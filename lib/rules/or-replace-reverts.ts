@@ -1,6 +1,7 @@
 // CREATE OR REPLACE FUNCTION/VIEW re-runs without error, but when a later migration redefined the object, running
-// this file again silently restores the old definition.
-import { fnKey, listName, rangeVarName, relKey, type Rule } from './shared.ts'
+// this file again silently restores the old definition. Functions are compared with their argument types: a
+// later file that adds an overload does not redefine this one.
+import { createdFnKey, listName, rangeVarName, relKey, type Rule } from './shared.ts'
 
 export const orReplaceReverts: Rule = {
   id: 'or-replace-reverts',
@@ -11,7 +12,7 @@ export const orReplaceReverts: Rule = {
     const s = t.ast
     let key: string | undefined
     let name = ''
-    if (t.kind === 'CreateFunctionStmt' && s.replace) ((key = fnKey(listName(s.funcname))), (name = listName(s.funcname).name))
+    if (t.kind === 'CreateFunctionStmt' && s.replace) ((key = createdFnKey(s)), (name = listName(s.funcname).name))
     else if (t.kind === 'ViewStmt' && s.replace) ((key = relKey(rangeVarName(s.view))), (name = s.view.relname))
     const later = key && ctx.redefinedLater(key)
     if (!later) return []

@@ -87,7 +87,38 @@ export const extKey = (name: string) => `ext:${name}`
 export const pubKey = (name: string) => `pub:${name}`
 export const pubRelKey = (pub: string, t: QName) => `pubrel:${pub}:${qtext(t)}`
 export const roleKey = (name: string) => `role:${name}`
-export const fnKey = (q: QName) => `fn:${qtext(q)}`
+// A function, procedure or aggregate as pg_proc identifies it: schema, name and input argument types. Without
+// `args` (DROP FUNCTION s.f, no list) the key means "the only one of that name" (see idempotency.ts).
+export const fnKey = (q: QName, args?: string[]) => `fn:${qtext(q)}${args ? `(${args.join(',')})` : ''}`
+// The name part of a key (`fn:s.f(text,int4)` → `f`), what a catalog test has to mention.
+export const keyName = (key: string) => (key.startsWith('fn:') ? key.replace(/\(.*$/, '') : key).replace(/^.*[.:]/, '')
+
+// One argument type as PostgreSQL compares it: the parser already turns int/integer into pg_catalog.int4 and
+// boolean into pg_catalog.bool, so dropping pg_catalog (and public, where unqualified types resolve on Supabase)
+// makes `int`, `integer` and `int4` one type; type modifiers do not count, array dimensions all mean "array".
+export function typeIdentity(t: Node): string {
+  const names: string[] = t.names.map((n: Node) => n.String.sval)
+  const bare = names.length > 1 && (names[0] === 'pg_catalog' || names[0] === 'public') ? names.slice(1) : names
+  return bare.join('.') + (t.arrayBounds?.length ? '[]' : '') + (t.pct_type ? '%type' : '')
+}
+
+// Input argument types of CREATE FUNCTION/PROCEDURE parameters: names, defaults, OUT and TABLE columns do not
+// identify a function (DROP FUNCTION f(text) drops f(a text, out b int)).
+export const inputArgTypes = (params: Node[] | undefined): string[] =>
+  (params ?? []).map((p) => p.FunctionParameter).filter((p) => p.mode !== 'FUNC_PARAM_OUT' && p.mode !== 'FUNC_PARAM_TABLE').map((p) => typeIdentity(p.argType))
+
+// The key of the function a CREATE FUNCTION/PROCEDURE statement defines.
+export const createdFnKey = (s: Node) => fnKey(listName(s.funcname), inputArgTypes(s.parameters))
+
+// The key of a function named with its arguments (DROP FUNCTION, DROP AGGREGATE): objargs holds the input types.
+export const objectWithArgsKey = (o: Node) => fnKey(listName(o.objname), o.args_unspecified ? undefined : (o.objargs ?? []).map((a: Node) => typeIdentity(a.TypeName)))
+
+// CREATE AGGREGATE name (args) (…); the old style names its one input as basetype (ANY: no input).
+export function aggregateKey(s: Node): string {
+  if (!s.oldstyle) return fnKey(listName(s.defnames), inputArgTypes(s.args?.[0]?.List?.items))
+  const base = (s.definition ?? []).find((d: Node) => d.DefElem.defname.toLowerCase() === 'basetype')?.DefElem.arg?.TypeName
+  return fnKey(listName(s.defnames), base && typeIdentity(base).toLowerCase() !== 'any' ? [typeIdentity(base)] : [])
+}
 export const rowsKey = (t: QName) => `rows:${qtext(t)}`
 
 // ---- SQL text builders ----

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto'
 import postgres from 'postgres'
 import { startEmbedded, type Embedded } from '../../lib/embedded.ts'
+import { PLATFORM_SEARCH_PATH } from '../../lib/platform.ts'
 
 const LOCAL = 'postgresql://postgres@127.0.0.1:5432/postgres'
 let server: Promise<string | null> | undefined
@@ -50,6 +51,8 @@ export async function createTempDatabase(): Promise<string> {
   const sql = postgres(admin, { max: 1, onnotice: () => {} })
   try {
     await sql`create database ${sql(name)}`
+    // The "remote" gets hosted Supabase's search_path, as the shadow does (lib/shadow.ts); PGlite gets it at start-up.
+    await sql`alter database ${sql(name)} set search_path = ${sql.unsafe(PLATFORM_SEARCH_PATH)}`
   } finally {
     await sql.end({ timeout: 5 })
   }

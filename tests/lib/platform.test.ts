@@ -99,6 +99,48 @@ platform('stands in for vault and pg_graphql where the engine lacks them', async
   assert.is(d.decrypted_secret, 'token')
 })
 
+platform('a second vault secret with the same name fails with 23505, as on hosted', async ({ sql }) => {
+  await applyPlatformShim(sql)
+  await sql`select vault.create_secret('a', 'api_key', 'first')`
+  const code = await sql`select vault.create_secret('b', 'api_key')`.then(() => 'none', (e) => e.code)
+  assert.is(code, '23505')
+  // Unnamed secrets do not collide (the real index is partial), and ON CONFLICT (name) needs its predicate (42P10).
+  await sql`select vault.create_secret('c'), vault.create_secret('d')`
+  const conflict = await sql`insert into vault.secrets (secret, name) values ('e', 'api_key') on conflict (name) do nothing`.then(() => 'none', (e) => e.code)
+  assert.is(conflict, '42P10')
+})
+
+platform('realtime.messages, realtime.topic() and realtime.send() have the real shapes and take user policies', async ({ sql }) => {
+  await applyPlatformShim(sql)
+  const columns = await sql<{ attname: string; type: string }[]>`select attname, format_type(atttypid, atttypmod) as type from pg_attribute
+    where attrelid = 'realtime.messages'::regclass and attnum > 0 and not attisdropped order by attnum`
+  assert.equal(columns.map((c) => `${c.attname} ${c.type}`), ['topic text', 'extension text', 'payload jsonb', 'event text', 'private boolean',
+    'updated_at timestamp without time zone', 'inserted_at timestamp without time zone', 'id uuid'])
+  const [rls] = await sql`select relrowsecurity as on, relkind as kind from pg_class where oid = 'realtime.messages'::regclass`
+  assert.equal({ ...rls }, { on: true, kind: 'p' })
+  // What real migrations do: a policy testing realtime.topic(), a trigger calling realtime.send().
+  await sql.unsafe(`create policy "members read" on realtime.messages for select to authenticated using ((select realtime.topic()) like 'room:%');
+    create table public.rooms (id int primary key, name text);
+    create function public.rooms_broadcast() returns trigger language plpgsql as $$
+      begin perform realtime.send(jsonb_build_object('name', new.name), 'renamed', 'room:' || new.id, true); return new; end $$;
+    create trigger rooms_broadcast after insert on public.rooms for each row execute function public.rooms_broadcast();
+    create function public.rooms_changes() returns trigger language plpgsql as $$
+      begin perform realtime.broadcast_changes('rooms', tg_op, tg_op, tg_table_name, tg_table_schema, new, old); return null; end $$;
+    create trigger rooms_changes after update on public.rooms for each row execute function public.rooms_changes();`)
+  await sql`insert into public.rooms values (1, 'lobby')`
+  await sql`update public.rooms set name = 'hall'`
+  const messages = await sql`select topic, event, extension, private, payload ->> 'name' as name, payload ? 'id' as has_id from realtime.messages order by inserted_at`
+  assert.equal(messages.map((m) => ({ ...m })), [
+    { topic: 'room:1', event: 'renamed', extension: 'broadcast', private: true, name: 'lobby', has_id: true },
+    { topic: 'rooms', event: 'UPDATE', extension: 'broadcast', private: true, name: null, has_id: true },
+  ])
+  const [topic] = await sql.begin(async (tx) => {
+    await tx`select set_config('realtime.topic', 'room:7', true)`
+    return tx`select realtime.topic() as topic`
+  })
+  assert.is(topic.topic, 'room:7')
+})
+
 platform('is idempotent: a second run changes nothing', async ({ sql }) => {
   await applyPlatformShim(sql)
   const objects = () => sql`select count(*)::int as n from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname in ('auth', 'storage', 'vault', 'graphql')`
@@ -124,6 +166,8 @@ platform('runs without error as a role that owns none of the platform objects, a
     alter table storage.objects owner to supabase_storage_admin; alter schema vault owner to supabase_admin;
     alter table vault.secrets owner to supabase_admin; alter function graphql.resolve(text, jsonb, text, jsonb) owner to supabase_admin;
     alter schema graphql owner to supabase_admin; alter publication supabase_realtime owner to supabase_admin;
+    alter schema realtime owner to supabase_admin; alter function realtime.send(jsonb, text, text, boolean) owner to supabase_admin;
+    grant usage on schema realtime to dashboard_user; drop table realtime.messages; -- a project from before Broadcast
     grant usage on schema auth, storage, vault, graphql, extensions to dashboard_user;
     alter default privileges for role dashboard_user in schema public grant all on tables to anon, authenticated, service_role;
     alter default privileges for role dashboard_user in schema public grant all on sequences to anon, authenticated, service_role;

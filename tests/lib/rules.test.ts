@@ -1,6 +1,6 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { applyFixes } from '../../lib/fix.ts'
+import { applyFixes, applyParsableFixes } from '../../lib/fix.ts'
 import { checkSql, folderContext } from '../../lib/idempotency.ts'
 import { loadParser } from '../../lib/parse.ts'
 import { RULES } from '../../lib/rules/index.ts'
@@ -9,7 +9,8 @@ import { inRolledBackTransaction, runFile, tryAndUndo, type Tx } from '../helper
 
 // One row per rule: `bad` fails on its second run (PostgreSQL says so, not the checker), `fixed` is exactly what
 // --fix writes for it and runs twice, `clean` is a hand-written idempotent form that the checker accepts.
-type Row = { rule: string; setup?: string; bad: string; fixed: string; clean: string; firstRunFails?: boolean }
+// `flags` lists every rule the bad example trips when it is more than `rule` alone.
+type Row = { rule: string; flags?: string[]; setup?: string; bad: string; fixed: string; clean: string; firstRunFails?: boolean }
 
 const NOTES = 'create table public.notes (id bigint primary key, body text, legacy text);\n'
 const TOUCH = "create function public.touch() returns trigger language plpgsql as $$ begin new.body = coalesce(new.body, ''); return new; end $$;\n"
@@ -166,6 +167,20 @@ const ROWS: Row[] = [
     clean: 'alter table public.notes add column if not exists title text not null default \'\';',
   },
   {
+    rule: 'add-column',
+    setup: 'create type public.point2 as (x int, y int);\n',
+    bad: 'alter type public.point2 add attribute z int;',
+    fixed: "DO $kit$\nBEGIN\n  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = (SELECT typrelid FROM pg_catalog.pg_type WHERE oid = to_regtype('\"public\".\"point2\"')) AND attname = 'z' AND NOT attisdropped) THEN\nalter type public.point2 add attribute z int;\n  END IF;\nEND\n$kit$;",
+    clean: "do $$ begin\n  alter type public.point2 add attribute z int;\nexception when duplicate_column then null;\nend $$;",
+  },
+  {
+    rule: 'drop-column',
+    setup: 'create type public.point3 as (x int, y int, z int);\n',
+    bad: 'alter type public.point3 drop attribute z;',
+    fixed: 'alter type public.point3 drop attribute IF EXISTS z;',
+    clean: 'alter type public.point3 drop attribute if exists z;',
+  },
+  {
     rule: 'add-constraint',
     setup: NOTES,
     bad: 'alter table public.notes add constraint notes_body_len check (length(body) < 10000);',
@@ -256,6 +271,38 @@ const ROWS: Row[] = [
     clean: 'drop table if exists public.scratch;',
   },
   {
+    // A new overload, then the old one dropped: functions are told apart by their argument types, so the DROP
+    // does not count as removing the new function (both fail on a re-run: 42723, then 42883).
+    rule: 'drop-without-if-exists',
+    flags: ['create-function', 'drop-without-if-exists'],
+    setup: "create function public.greet(name text) returns text language sql as $$ select 'hi ' || name $$;\n",
+    bad: "create function public.greet(name text, excited boolean default false) returns text language sql as $$ select 'hi ' || name || case when excited then '!' else '' end $$;\ndrop function public.greet(text);",
+    fixed: "create OR REPLACE function public.greet(name text, excited boolean default false) returns text language sql as $$ select 'hi ' || name || case when excited then '!' else '' end $$;\ndrop function IF EXISTS public.greet(text);",
+    clean: "create or replace function public.greet(name text, excited boolean default false) returns text language sql as $$ select 'hi ' || name || case when excited then '!' else '' end $$;\ndrop function if exists public.greet(text);",
+  },
+  {
+    // The same for aggregates, which share pg_proc with functions; integer and int4 are one type.
+    rule: 'drop-without-if-exists',
+    flags: ['create-other', 'drop-without-if-exists'],
+    setup: 'create aggregate public.total(int4) (sfunc = int4pl, stype = int4);\n',
+    bad: 'create aggregate public.total(bigint) (sfunc = int8pl, stype = bigint);\ndrop aggregate public.total(integer);',
+    fixed: 'create OR REPLACE aggregate public.total(bigint) (sfunc = int8pl, stype = bigint);\ndrop aggregate IF EXISTS public.total(integer);',
+    clean: 'create or replace aggregate public.total(bigint) (sfunc = int8pl, stype = bigint);\ndrop aggregate if exists public.total(integer);',
+  },
+  {
+    // The platform shim's vault.create_secret inserts into vault.secrets, whose name is unique as on Supabase.
+    rule: 'vault-create-secret',
+    bad: "select vault.create_secret('s3cr3t', 'stripe_key', 'Stripe API key');",
+    fixed: "DO $kit$\nBEGIN\n  IF NOT EXISTS (SELECT 1 FROM vault.secrets WHERE name = 'stripe_key') THEN\nPERFORM vault.create_secret('s3cr3t', 'stripe_key', 'Stripe API key');\n  END IF;\nEND\n$kit$;",
+    clean: "select vault.create_secret('s3cr3t', 'stripe_key') where not exists (select 1 from vault.secrets where name = 'stripe_key');",
+  },
+  {
+    rule: 'vault-create-secret',
+    bad: "do $$ begin\n  perform vault.create_secret(new_secret => 's3cr3t', new_name => 'resend_key');\nend $$;",
+    fixed: "do $$ begin\n  IF NOT EXISTS (SELECT 1 FROM vault.secrets WHERE name = 'resend_key') THEN\nperform vault.create_secret(new_secret => 's3cr3t', new_name => 'resend_key');\nEND IF;\nend $$;",
+    clean: "do $$ begin\n  if not exists (select 1 from vault.decrypted_secrets where name = 'resend_key') then\n    perform vault.create_secret('s3cr3t', 'resend_key');\n  end if;\nend $$;",
+  },
+  {
     rule: 'concurrently-in-transaction',
     setup: NOTES,
     bad: 'create index concurrently if not exists notes_body_idx on public.notes (body);',
@@ -293,7 +340,7 @@ table('every rule that can fail a re-run has a row', () => {
 
 table('checker verdicts and rewrites', () => {
   for (const row of ROWS) {
-    assert.equal(errorsOf(row.bad).map((f) => f.rule), [row.rule], `${row.rule}: the bad example is flagged by its rule`)
+    assert.equal(errorsOf(row.bad).map((f) => f.rule), row.flags ?? [row.rule], `${row.rule}: the bad example is flagged by its rule`)
     assert.is(fixOf(row.bad), row.fixed, `${row.rule}: --fix writes the expected text`)
     assert.equal(errorsOf(row.fixed), [], `${row.rule}: the fixed text passes`)
     assert.equal(errorsOf(row.clean), [], `${row.rule}: the clean example passes`)
@@ -332,6 +379,10 @@ const GUARDED: [string, string][] = [
   ['a literal EXECUTE inside a catalog test', "do $$ begin if not exists (select 1 from pg_roles where rolname = 'r') then execute 'create role r'; end if; end $$;"],
   ['INSERT … WHERE NOT EXISTS', "insert into storage.buckets (id, name) select 'a', 'a' where not exists (select 1 from storage.buckets where id = 'a');"],
   ['DELETE of the rows before inserting them again', "delete from storage.buckets where id = 'a';\ninsert into storage.buckets (id, name) values ('a', 'a');"],
+  ['a DROP FUNCTION IF EXISTS of the same function with other spellings of its types', 'drop function if exists public.area(int4, pg_catalog.int4);\ncreate function public.area(w integer, h int default 1, out a int) language sql as $$ select w * h $$;'],
+  ['a DROP FUNCTION without arguments: the only function of that name', 'drop function public.area;\ncreate function public.area(w int, h int) returns int language sql as $$ select w * h $$;'],
+  ['a DELETE of the secret before vault.create_secret', "delete from vault.secrets where name = 'k';\nselect vault.create_secret('v', 'k');"],
+  ['vault.create_secret without a name (names need not be unique when absent)', "select vault.create_secret('v');"],
   ['an INSERT whose key is generated on each run', "create table if not exists public.log (id uuid primary key default gen_random_uuid(), msg text);\ninsert into public.log (id, msg) values (gen_random_uuid(), 'x');"],
 ]
 const UNGUARDED: [string, string, string][] = [
@@ -339,6 +390,8 @@ const UNGUARDED: [string, string, string][] = [
   ['an EXCEPTION handler for another error', "do $$ begin create type s as enum ('a'); exception when undefined_table then null; end $$;", 'create-type'],
   ['an IF that is not a catalog test', "do $$ begin if current_setting('app.env', true) = 'dev' then create policy p on public.notes using (true); end if; end $$;", 'create-policy'],
   ['a DROP IF EXISTS of another policy', 'drop policy if exists "q" on public.notes;\ncreate policy "p" on public.notes using (true);', 'create-policy'],
+  ['a DROP FUNCTION IF EXISTS of another overload', 'drop function if exists public.f(text);\ncreate function public.f(a text, b int default 0) returns int language sql as $$ select 1 $$;', 'create-function'],
+  ['a vault.secrets test about another secret', "do $$ begin if not exists (select 1 from vault.secrets where name = 'other') then perform vault.create_secret('v', 'k'); end if; end $$;", 'vault-create-secret'],
   ['format() EXECUTE of a CREATE POLICY', "do $$ begin execute format('create policy %I on public.notes using (true)', 'p'); end $$;", 'create-policy'],
 ]
 for (const [name, sql] of GUARDED) guards(`accepts ${name}`, () => assert.equal(errorsOf(sql), []))
@@ -356,6 +409,25 @@ guards('--fix wraps an inner CREATE TYPE in a plain IF (no nested DO)', () => {
 guards.run()
 
 // ---
+const unparsable = suite('--fix never writes text the parser rejects')
+unparsable.before(loadParser)
+
+unparsable('a rewrite that does not parse is left out and returned; the other rewrites are kept', () => {
+  const sql = 'alter type public.t add attribute x int;\ncreate table public.drafts (id int);'
+  const [, table] = checkSql(sql, { context: noFolder }).plans
+  // The form the checker once wrote for ADD ATTRIBUTE: ALTER TYPE has no IF NOT EXISTS (42601).
+  const broken = { codeStart: 0, codeEnd: 39, context: 'top' as const, edits: [{ start: 34, end: 34, text: 'IF NOT EXISTS ' }], preludes: [], guards: [] }
+  assert.is(applyFixes(sql, [broken]).split('\n')[0], 'alter type public.t add attribute IF NOT EXISTS x int;')
+  const r = applyParsableFixes(sql, [broken, table])
+  assert.equal(r.applied, [table])
+  assert.is(r.text, 'alter type public.t add attribute x int;\ncreate table IF NOT EXISTS public.drafts (id int);')
+  assert.equal(r.failures.map((f) => [f.rule, f.severity, f.line, f.column]), [['fix-failed', 'error', 1, 1]])
+  const alone = applyParsableFixes(sql, [broken])
+  assert.equal([alone.text, alone.applied], [sql, []])
+})
+unparsable.run()
+
+// ---
 const warnings = suite('warnings: re-runs without error that still do damage')
 warnings.before(loadParser)
 
@@ -366,6 +438,15 @@ warnings('CREATE OR REPLACE FUNCTION redefined by a later file is a warning nami
   assert.equal(first.map((f) => [f.rule, f.severity]), [['or-replace-reverts', 'warning']])
   assert.match(first[0].message, '2_b.sql')
   assert.equal(checkSql(fn('2'), { context: ctx('2_b.sql') }).findings, [])
+})
+
+warnings('or-replace-reverts compares argument types: an overload is not a redefinition', () => {
+  const fn = (args: string) => `create or replace function public.f(${args}) returns int language sql as $$ select 1 $$;`
+  const ctx = folderContext([{ file: '1_a.sql', text: fn('a int') }, { file: '2_b.sql', text: fn('a int, b text') }, { file: '3_c.sql', text: fn('x integer') }])
+  const first = checkSql(fn('a int'), { context: ctx('1_a.sql') }).findings
+  assert.equal(first.map((f) => f.rule), ['or-replace-reverts'])
+  assert.match(first[0].message, '3_c.sql')
+  assert.equal(checkSql(fn('a int, b text'), { context: ctx('2_b.sql') }).findings, [])
 })
 
 warnings('an unnamed index is a warning: PostgreSQL adds a second copy on the re-run', async () => {

@@ -4,6 +4,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { connect } from '../../lib/db.ts'
 import { KitError } from '../../lib/errors.ts'
+import { applyMigration } from '../../lib/replay.ts'
 import { describeShadow, majorSkewWarning, openShadow, shadowSource, type Shadow, type ShadowSource } from '../../lib/shadow.ts'
 import { client, testServer } from '../helpers/db.ts'
 
@@ -11,6 +12,28 @@ const databaseExists = async (admin: string, name: string) => {
   const sql = client(admin)
   try {
     return (await sql`select 1 from pg_database where datname = ${name}`).length === 1
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+}
+
+// Two files as a real project writes them: uuid-ossp into `extensions`, then an unqualified uuid_generate_v4(),
+// which hosted Supabase resolves through the search_path it gives postgres ("$user", public, extensions).
+const UUID_CHAIN = [
+  'create extension if not exists "uuid-ossp" with schema extensions;',
+  'create table public.notes (id uuid primary key default uuid_generate_v4(), body text);\ninsert into public.notes (body) values (\'hello\');',
+]
+async function replayUuidChain(url: string): Promise<{ failures: string[]; searchPath: string }> {
+  const sql = connect(url, { app: 'shadow-test', onNotice: () => {} })
+  try {
+    const failures: string[] = []
+    for (const [i, text] of UUID_CHAIN.entries()) {
+      const version = `2024010100000${i}`
+      const r = await applyMigration(sql, { file: `${version}_f.sql`, path: '', version, name: 'f' }, { record: false, text })
+      if (!r.ok) failures.push(`${r.file}: ${r.code} ${r.message}`)
+    }
+    const [row] = await sql<{ path: string }[]>`select current_setting('search_path') as path`
+    return { failures, searchPath: row.path }
   } finally {
     await sql.end({ timeout: 5 })
   }
@@ -63,6 +86,31 @@ server('drops its database when the process gets SIGINT', async () => {
   child.kill('SIGINT')
   assert.is(await exited, 'SIGINT')
   assert.not.ok(await databaseExists(admin, name))
+})
+
+server('has hosted Supabase\'s search_path, so an unqualified uuid_generate_v4() replays', async (ctx) => {
+  const admin = await testServer()
+  if (!admin) return console.log('    (no server: skipped)')
+  ctx.shadow = await openShadow({ serverUrl: admin, app: 'shadow-test', onNotice: () => {} })
+  assert.equal(await replayUuidChain(ctx.shadow.url), { failures: [], searchPath: '"$user", public, extensions' })
+})
+
+server('reports pg_net, pg_cron and vector as missing: a plain server cannot install the stubs as extensions', async (ctx) => {
+  const admin = await testServer()
+  if (!admin) return console.log('    (no server: skipped)')
+  ctx.shadow = await openShadow({ serverUrl: admin, app: 'shadow-test', onNotice: () => {} })
+  const status = Object.fromEntries(ctx.shadow.platform.extensions.map((e) => [e.name, e.status]))
+  // Unless the server really has them (a supabase/postgres image does): then they are what they are.
+  for (const name of ['pg_net', 'pg_cron', 'vector']) assert.ok(status[name] === 'missing' || status[name] === 'available' || status[name] === 'installed', name)
+  if (status.pg_net !== 'missing') return
+  assert.ok(ctx.shadow.platform.missing.includes('pg_net'))
+  const sql = client(ctx.shadow.url)
+  try {
+    const code = await sql`create extension pg_net`.then(() => 'none', (e) => e.code)
+    assert.is(code, '0A000')
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
 })
 
 server('an unreachable server is a SHADOW error that does not print the password', async () => {
@@ -120,6 +168,38 @@ embedded('offers contrib extensions without creating them, and stubs the platfor
     await sql.unsafe('create extension if not exists pg_net with schema extensions')
     const [req] = await sql`select net.http_post('https://example.com/hook') as id`
     assert.ok(req.id)
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+})
+
+embedded('has hosted Supabase\'s search_path (also in clones), so an unqualified uuid_generate_v4() replays', async (ctx) => {
+  const single = await openShadow({ app: 'shadow-test', onNotice: () => {} })
+  const clone = await ctx.source.open()
+  ctx.shadows.push(single, clone)
+  assert.equal(await replayUuidChain(single.url), { failures: [], searchPath: '"$user", public, extensions' })
+  assert.equal(await replayUuidChain(clone.url), { failures: [], searchPath: '"$user", public, extensions' })
+})
+
+embedded('stubs cron.job_run_details, vector indexes without options, and vault with a unique name', async (ctx) => {
+  const shadow = await ctx.source.open()
+  ctx.shadows.push(shadow)
+  const sql = connect(shadow.url, { app: 'shadow-test', onNotice: () => {} })
+  const code = (p: Promise<unknown>) => p.then(() => 'none', (e) => e.code as string)
+  try {
+    await sql.unsafe('create extension if not exists pg_cron with schema pg_catalog')
+    await sql.unsafe("select cron.schedule('purge', '0 4 * * *', $$delete from cron.job_run_details where end_time < now() - interval '7 days'$$)")
+    const cols = await sql`select attname from pg_attribute where attrelid = 'cron.job_run_details'::regclass and attnum > 0 order by attnum`
+    assert.equal(cols.map((c) => c.attname), ['jobid', 'runid', 'job_pid', 'database', 'username', 'command', 'status', 'return_message', 'start_time', 'end_time'])
+    await sql.unsafe('create extension if not exists vector with schema extensions')
+    await sql.unsafe('create table public.docs (id int, embedding extensions.vector(3))')
+    await sql.unsafe('create index docs_hnsw on public.docs using hnsw (embedding extensions.vector_cosine_ops)')
+    await sql.unsafe('create index docs_ivf on public.docs using ivfflat (embedding extensions.vector_l2_ops)')
+    await sql.unsafe("insert into public.docs values (1, '[1,2,3]'), (2, null)")
+    // Index options belong to the real handler: the stub's (hash) refuses them, and the replay reports the file.
+    assert.is(await code(sql.unsafe('create index on public.docs using hnsw (embedding extensions.vector_cosine_ops) with (m = 16, ef_construction = 64)')), '22023')
+    await sql`select vault.create_secret('a', 'api_key')`
+    assert.is(await code(sql`select vault.create_secret('b', 'api_key')`), '23505')
   } finally {
     await sql.end({ timeout: 5 })
   }
