@@ -1,7 +1,7 @@
 // Compares supabase/migrations with the remote history table as `supabase migration list` and `db push` do,
 // and says, for every disagreement, what to run next.
 import { join, relative } from 'node:path'
-import { resolveDbUrl, resolveMigrationsDir } from '../lib/config.ts'
+import { findProjectRoot, resolveDbUrl, resolveMigrationsDir } from '../lib/config.ts'
 import { connect, describeDbError } from '../lib/db.ts'
 import { KitError } from '../lib/errors.ts'
 import { listFolder, readMigration, skipWarning, type Folder } from '../lib/folder.ts'
@@ -78,7 +78,9 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
 
     // 5. Decide and report.
     const clutterTexts = folder.clutter.map((c) => ({ file: c.file, statements: statementsAt(join(dir, c.file)) }))
-    const report = compareSync(folder, texts, history, relDir, clutterTexts)
+    // The CLI's hint names files relative to the project root (supabase/migrations/…), wherever it runs from.
+    const cliDir = relative(findProjectRoot(io.cwd), dir) || '.'
+    const report = compareSync(folder, texts, history, cliDir, clutterTexts)
     if (flags.json) io.out(toJson(report))
     else io.out(render(report, relDir, useColor({ isTTY: io.stdoutIsTTY }, env)))
     if (wantsAnnotations(env) && !flags.json) for (const a of annotations(report, relDir)) io.out(githubAnnotation(a))

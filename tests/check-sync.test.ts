@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { connect } from '../lib/db.ts'
@@ -101,6 +103,16 @@ verdicts('a local file older than the newest remote version is out of order, wit
   const cli = await cliPushDryRun(ctx.project.root, ctx.url)
   assert.match(cli.stderr, report.push.error)
   assert.match(cli.stderr, 'supabase/migrations/20250102000000_b.sql')
+})
+
+verdicts('run from a subfolder of the project, the CLI hint still names supabase/migrations/…', async (ctx) => {
+  ctx.project = makeProject({ '20250101000000_a.sql': A, '20250102000000_b.sql': B, '20250103000000_c.sql': C })
+  await recordRemote(ctx.url, { '20250101000000_a.sql': A, '20250103000000_c.sql': C })
+  const sub = join(ctx.project.root, 'apps', 'web')
+  mkdirSync(sub, { recursive: true })
+  const cap = captureIo(sub)
+  assert.is(await main(['--db-url', ctx.url, '--json'], {}, cap.io), 1)
+  assert.match(JSON.parse(cap.out()).push.hint, '\nsupabase/migrations/20250102000000_b.sql')
 })
 
 verdicts('an edit after apply shows the first differing statement on both sides', async (ctx) => {
