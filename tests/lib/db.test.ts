@@ -39,6 +39,7 @@ errors.after.each(async (ctx) => {
 })
 
 errors('3D000 (no such database) → DB_MISSING', async (ctx) => {
+  if (!(await needsServer('a database name (PGlite serves one database whatever the URL says)'))) return
   const url = ctx.url.replace(/\/[^/]*$/, '/smk_no_such_database')
   const sql = connect(url, { app: 'test' })
   const err = await sql`select 1`.catch((e) => e)
@@ -83,6 +84,7 @@ errors('42501 (permission denied) → DB_PERMISSION, 55P03 (lock not available) 
 })
 
 errors('the connection carries the kit timeouts and application name', async (ctx) => {
+  if (!(await needsServer('startup parameters (pglite-socket ignores them)'))) return
   const sql = connect(ctx.url, { app: 'check-sync', statementTimeoutMs: 1234, lockTimeoutMs: 567 })
   const [row] = await sql`select current_setting('statement_timeout') as st, current_setting('lock_timeout') as lt, current_setting('application_name') as app`
   await sql.end()
