@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { suite } from 'uvu'
+import { suite, type Test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { connect } from '../lib/db.ts'
 import { createHistoryTable, insertHistoryRow } from '../lib/history.ts'
@@ -13,6 +13,20 @@ import { runScript } from './helpers/run.ts'
 import { buildSeedRemote, SEED_CLUTTER, SEED_EDITED_VERSION, SEED_LOCAL_ONLY, SEED_OUT_OF_ORDER, SEED_REMOTE_ONLY, SEED_RENAMED_LOCAL, SEED_ROOT } from './helpers/seed.ts'
 
 type Ctx = { url: string; project?: Project }
+
+// Each test's project folder is removed, and with `database` its own database made and dropped (even on failure).
+function cleanUp(s: Test<Ctx>, options: { database: boolean }) {
+  if (options.database) {
+    s.before.each(async (ctx) => {
+      ctx.url = await createTempDatabase()
+    })
+  }
+  s.after.each(async (ctx) => {
+    ctx.project?.remove()
+    ctx.project = undefined
+    if (options.database) await dropTempDatabase(ctx.url)
+  })
+}
 
 // Writes history rows as db push would have, for the given (version_name.sql → text) pairs.
 async function recordRemote(url: string, files: Record<string, string>) {
@@ -40,14 +54,7 @@ const C = 'create table c (id int primary key);\n'
 
 // ---
 const verdicts = suite<Ctx>('check-sync verdicts on small projects, checked against the real CLI')
-verdicts.before.each(async (ctx) => {
-  ctx.url = await createTempDatabase()
-})
-verdicts.after.each(async (ctx) => {
-  ctx.project?.remove()
-  ctx.project = undefined
-  await dropTempDatabase(ctx.url)
-})
+cleanUp(verdicts, { database: true })
 
 verdicts('a project whose history matches its files is clean (exit 0) and the CLI is up to date', async (ctx) => {
   ctx.project = makeProject({ '20250101000000_a.sql': A, '20250102000000_b.sql': B })
@@ -153,10 +160,7 @@ verdicts.run()
 
 // ---
 const folderCases = suite<Ctx>('check-sync on awkward folders')
-folderCases.after.each((ctx) => {
-  ctx.project?.remove()
-  ctx.project = undefined
-})
+cleanUp(folderCases, { database: false })
 
 const OFFLINE_CASES: { name: string; files: Record<string, string | Uint8Array>; code: number; expect: RegExp }[] = [
   { name: 'an empty folder is reported plainly and is clean', files: {}, code: 0, expect: /0 migration files/ },
@@ -199,10 +203,7 @@ folderCases.run()
 
 // ---
 const errors = suite<Ctx>('check-sync errors: one line, exit 2, no password')
-errors.after.each((ctx) => {
-  ctx.project?.remove()
-  ctx.project = undefined
-})
+cleanUp(errors, { database: false })
 
 const PASSWORD = 'hunter2-Sup3rSecret'
 const ERROR_CASES: { name: string; args: string[]; env?: Record<string, string>; expect: RegExp }[] = [
@@ -336,14 +337,7 @@ seed.run()
 
 // ---
 const oracle = suite<Ctx>('push verdicts on generated layouts match the real CLI')
-oracle.before.each(async (ctx) => {
-  ctx.url = await createTempDatabase()
-})
-oracle.after.each(async (ctx) => {
-  ctx.project?.remove()
-  ctx.project = undefined
-  await dropTempDatabase(ctx.url)
-})
+cleanUp(oracle, { database: true })
 
 // A small deterministic generator (mulberry32), so a failing layout can be replayed from its seed.
 function random(seed: number) {
