@@ -458,6 +458,19 @@ export async function applyPlatformShim(sql: Sql): Promise<ShimReport> {
   return { extensions, stubbed, missing: extensions.filter((e) => e.status === 'missing').map((e) => e.name) }
 }
 
+// A database of the kit's own (a shadow, a test database) gets hosted Supabase's search_path for every later
+// session; hosted sets it on the roles, which are cluster-wide and not ours to touch.
+export async function setPlatformSearchPath(sql: Sql, database: string): Promise<void> {
+  await sql`alter database ${sql(database)} set search_path = ${sql.unsafe(PLATFORM_SEARCH_PATH)}`
+}
+
+// The warning a script prints before a replay when files create extensions the shadow lacks.
+export function missingExtensionsWarning(texts: readonly string[], missing: readonly string[]): string | undefined {
+  const lacking = extensionsCreatedBy(texts, missing)
+  if (lacking.length === 0) return undefined
+  return `the shadow has no ${lacking.join(', ')}; the files that create ${lacking.length > 1 ? 'them' : 'it'} fail there`
+}
+
 // The extensions among `names` that some migration text creates: only those are worth a warning when missing.
 export function extensionsCreatedBy(texts: readonly string[], names: readonly string[]): string[] {
   return names.filter((name) => {

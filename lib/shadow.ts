@@ -5,7 +5,7 @@ import type { PGlite } from '@electric-sql/pglite'
 import { connect, describeDbError } from './db.ts'
 import { clonePglite, createPglite, serveEmbedded } from './embedded.ts'
 import { KitError } from './errors.ts'
-import { applyPlatformShim, PLATFORM_SEARCH_PATH, type ShimReport } from './platform.ts'
+import { applyPlatformShim, setPlatformSearchPath, type ShimReport } from './platform.ts'
 import { passwordOf, redact } from './redact.ts'
 
 export type ShadowEngine = 'server' | 'pglite'
@@ -125,7 +125,7 @@ async function openServerShadow(serverUrl: string, options: ShadowOptions): Prom
 async function prepare(url: string, options: ShadowOptions, database?: string): Promise<{ version: string; major: number; platform: ShimReport }> {
   const sql = connect(url, { app: options.app, onNotice: options.onNotice })
   try {
-    if (database) await sql`alter database ${sql(database)} set search_path = ${sql.unsafe(PLATFORM_SEARCH_PATH)}`
+    if (database) await setPlatformSearchPath(sql, database)
     const { version, major } = await serverVersion(sql)
     const platform = await applyPlatformShim(sql)
     return { version: version.replace(/ .*/, ''), major, platform }

@@ -10,7 +10,7 @@ import { KitError } from '../lib/errors.ts'
 import { listFolder, readMigration, skipWarning } from '../lib/folder.ts'
 import { readHistory } from '../lib/history.ts'
 import { colors, EXIT, toJson, useColor } from '../lib/output.ts'
-import { extensionsCreatedBy } from '../lib/platform.ts'
+import { missingExtensionsWarning } from '../lib/platform.ts'
 import { passwordOf, redact } from '../lib/redact.ts'
 import { processIo, runMain, scriptBody, type Io } from '../lib/script.ts'
 import { describeShadow, majorSkewWarning, openShadow, serverVersion, type Shadow } from '../lib/shadow.ts'
@@ -77,8 +77,8 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
       say(describeShadow(shadow))
       const skew = majorSkewWarning(shadow, remoteVersion.major)
       if (skew) say(`${SCRIPT}: warning: ${skew}.`)
-      const lacking = extensionsCreatedBy(folder.files.map((f) => readMigration(f.path)), shadow.platform.missing)
-      if (lacking.length) say(`${SCRIPT}: warning: the shadow has no ${lacking.join(', ')}; the files that create ${lacking.length > 1 ? 'them' : 'it'} fail there.`)
+      const lacking = missingExtensionsWarning(folder.files.map((f) => readMigration(f.path)), shadow.platform.missing)
+      if (lacking) say(`${SCRIPT}: warning: ${lacking}.`)
       // The shadow's notices ("already exists, skipping") are the files' business, not the user's.
       replay = await withDb(shadow.url, (sql) => replayWithProvenance(sql, folder.files), () => {})
     } finally {

@@ -12,7 +12,7 @@ import { collectPaths, collectStaged, type InputFile, type Inputs } from '../lib
 import { colors, EXIT, githubAnnotation, toJson, useColor, wantsAnnotations } from '../lib/output.ts'
 import { loadParser } from '../lib/parse.ts'
 import { FILE_CHECKS, RULES } from '../lib/rules/index.ts'
-import { extensionsCreatedBy } from '../lib/platform.ts'
+import { missingExtensionsWarning } from '../lib/platform.ts'
 import { renderSarif } from '../lib/sarif.ts'
 import { flagNames, processIo, runMain, scriptBody, type Io } from '../lib/script.ts'
 import { describeShadow } from '../lib/shadow.ts'
@@ -208,8 +208,8 @@ async function replay(dir: string, shadowUrl: string | undefined, json: boolean,
   if (!folder.exists) throw new KitError('FOLDER_MISSING', `no migrations folder at ${dir}`, 'Pass the folder: --replay <dir>')
   const run = await replayOnShadow(folder.files, { serverUrl: shadowUrl, app: SCRIPT, onNotice: () => {} })
   io.err(describeShadow(run.shadow))
-  const lacking = extensionsCreatedBy(folder.files.map((f) => readMigration(f.path)), run.shadow.missing)
-  if (lacking.length) io.err(`${SCRIPT}: warning: the shadow has no ${lacking.join(', ')}; the files that create ${lacking.length > 1 ? 'them' : 'it'} fail there.`)
+  const lacking = missingExtensionsWarning(folder.files.map((f) => readMigration(f.path)), run.shadow.missing)
+  if (lacking) io.err(`${SCRIPT}: warning: ${lacking}.`)
   io.out(json ? toJson({ clean: replayClean(run), shadow: run.shadow, ...run.report }) : renderReplay(run, relative(io.cwd, dir) || '.'))
   return replayClean(run) ? EXIT.clean : EXIT.findings
 }

@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto'
 import postgres from 'postgres'
 import { startEmbedded, type Embedded } from '../../lib/embedded.ts'
-import { PLATFORM_SEARCH_PATH } from '../../lib/platform.ts'
+import type { Sql } from '../../lib/db.ts'
+import { setPlatformSearchPath } from '../../lib/platform.ts'
 
 const LOCAL = 'postgresql://postgres@127.0.0.1:5432/postgres'
 let server: Promise<string | null> | undefined
@@ -52,7 +53,7 @@ export async function createTempDatabase(): Promise<string> {
   try {
     await sql`create database ${sql(name)}`
     // The "remote" gets hosted Supabase's search_path, as the shadow does (lib/shadow.ts); PGlite gets it at start-up.
-    await sql`alter database ${sql(name)} set search_path = ${sql.unsafe(PLATFORM_SEARCH_PATH)}`
+    await setPlatformSearchPath(sql as unknown as Sql, name)
   } finally {
     await sql.end({ timeout: 5 })
   }
