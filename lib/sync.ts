@@ -37,6 +37,9 @@ export function offlineFindings(folder: Folder, texts: readonly LocalText[]) {
   }
 }
 
+export const countOffline = (found: ReturnType<typeof offlineFindings>) =>
+  found.duplicates.length + found.clutter.length + found.empty.length + found.unreadable.length + found.badVersions.length
+
 // Versions that are not the CLI's 14-digit timestamp sort differently by filename and by number (CLI PR #6038).
 function versionProblem(f: MigrationFile): { file: string; reason: string }[] {
   if (/^\d{14}$/.test(f.version)) return []
@@ -73,15 +76,7 @@ export function compareSync(
   const verdict = planPush(folder.files, remote, relativeDir)
   const offline = offlineFindings(folder, texts)
   const push = pushSummary(verdict)
-  const inSync =
-    localOnly.length === 0 &&
-    remoteOnly.length === 0 &&
-    edited.length === 0 &&
-    offline.duplicates.length === 0 &&
-    offline.clutter.length === 0 &&
-    offline.empty.length === 0 &&
-    offline.unreadable.length === 0 &&
-    offline.badVersions.length === 0
+  const inSync = localOnly.length === 0 && remoteOnly.length === 0 && edited.length === 0 && countOffline(offline) === 0
   return {
     inSync,
     historyTable: history.exists,

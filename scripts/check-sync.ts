@@ -9,7 +9,7 @@ import { readHistory } from '../lib/history.ts'
 import { colors, EXIT, githubAnnotation, table, toJson, useColor, wantsAnnotations, type Annotation } from '../lib/output.ts'
 import { flagNames, processIo, runMain, scriptBody, type Io } from '../lib/script.ts'
 import { splitAndTrim } from '../lib/split.ts'
-import { compareSync, offlineFindings, type LocalText, type SyncReport } from '../lib/sync.ts'
+import { compareSync, countOffline, offlineFindings, type LocalText, type SyncReport } from '../lib/sync.ts'
 
 export const USAGE = `Usage: npx tsx scripts/check-sync.ts [options]
 
@@ -58,7 +58,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
     // 3. Offline: the folder-only checks.
     if (flags.offline) {
       const found = offlineFindings(folder, texts)
-      const count = found.duplicates.length + found.clutter.length + found.empty.length + found.unreadable.length + found.badVersions.length
+      const count = countOffline(found)
       if (flags.json) io.out(toJson({ clean: count === 0, ...found }))
       else io.out(renderOffline(found, relDir, folder))
       if (wantsAnnotations(env) && !flags.json) for (const a of offlineAnnotations(found, relDir)) io.out(githubAnnotation(a))
