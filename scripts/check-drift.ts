@@ -1,19 +1,20 @@
 // Finds drift between the database and its migration files: replays the files on a shadow database, snapshots the
 // catalog of both, and reports hand edits, objects the files make that the remote lacks, and objects that differ.
 import { relative } from 'node:path'
-import { snapshotCatalog } from '../lib/catalog.ts'
-import { describeChange } from '../lib/catalog-diff.ts'
-import { resolveDbUrl, resolveMigrationsDir, resolveShadowUrl } from '../lib/config.ts'
-import { connect, describeDbError, type Sql } from '../lib/db.ts'
-import { compareDrift, driftCount, replayWithProvenance, type DriftItem, type DriftReport } from '../lib/drift.ts'
-import { KitError } from '../lib/errors.ts'
-import { listFolder, readMigration, skipWarning } from '../lib/folder.ts'
-import { readHistory } from '../lib/history.ts'
-import { colors, EXIT, toJson, useColor } from '../lib/output.ts'
-import { missingExtensionsWarning } from '../lib/platform.ts'
-import { passwordOf, redact } from '../lib/redact.ts'
-import { processIo, runMain, scriptBody, type Io } from '../lib/script.ts'
-import { describeShadow, majorSkewWarning, openShadow, serverVersion, type Shadow } from '../lib/shadow.ts'
+import { snapshotCatalog } from '../lib/catalog/snapshot.ts'
+import { describeProps } from '../lib/catalog/diff.ts'
+import { resolveDbUrl, resolveMigrationsDir, resolveShadowUrl } from '../lib/run/config.ts'
+import { connect, describeDbError } from '../lib/db/connect.ts'
+import type { Sql } from '../lib/run/sql.ts'
+import { compareDrift, driftCount, replayWithProvenance, type DriftItem, type DriftReport } from '../lib/checks/drift.ts'
+import { KitError } from '../lib/run/errors.ts'
+import { listFolder, readMigration, skipWarning } from '../lib/cli/folder.ts'
+import { readHistory } from '../lib/cli/history.ts'
+import { colors, EXIT, toJson, useColor } from '../lib/run/output.ts'
+import { missingExtensionsWarning } from '../lib/db/platform/extensions.ts'
+import { passwordOf, redact } from '../lib/run/redact.ts'
+import { processIo, runMain, scriptBody, type Io } from '../lib/run/script.ts'
+import { describeShadow, majorSkewWarning, openShadow, serverVersion, type Shadow } from '../lib/db/shadow.ts'
 
 export const USAGE = `Usage: npx tsx scripts/check-drift.ts [options]
 
@@ -133,7 +134,7 @@ function render(r: DriftReport, relDir: string, color: boolean): string {
   )
   section('On the database, made by no file (hand edits)', r.remoteOnly.map((i) => i.key))
   section('Made by applied files, missing on the database', r.missingOnRemote.map((i) => `${i.key}${from(i)}`))
-  section('Different on the database', r.differs.map((i) => `${describeChange({ change: 'changed', key: i.key, kind: 'table', props: i.props ?? [] })}${from(i)}`))
+  section('Different on the database', r.differs.map((i) => `${describeProps(i.key, i.props ?? [])}${from(i)}`))
   section(
     'Half-applied files (objects on the database, no history row)',
     r.halfApplied.map((h) => {

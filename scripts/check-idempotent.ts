@@ -1,21 +1,19 @@
 // Checks that every migration can run twice (a re-run raises no error), and rewrites the ones that cannot.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { basename, join, relative, resolve } from 'node:path'
-import { findProjectRoot, resolveMigrationsDir, resolveShadowUrl } from '../lib/config.ts'
-import { KitError } from '../lib/errors.ts'
-import { applyParsableFixes } from '../lib/fix.ts'
-import { listFolder, readMigration } from '../lib/folder.ts'
-import { checkSql, folderContext, type FileReport, type Finding } from '../lib/idempotency.ts'
-import { renderReplay, replayClean, replayOnShadow } from '../lib/idempotency-replay.ts'
-import { isIgnored, readIdempotencyConfig, type IdempotencyConfig } from '../lib/kit-config.ts'
-import { collectPaths, collectStaged, type InputFile, type Inputs } from '../lib/migration-inputs.ts'
-import { colors, EXIT, githubAnnotation, toJson, useColor, wantsAnnotations } from '../lib/output.ts'
-import { loadParser } from '../lib/parse.ts'
-import { FILE_CHECKS, RULES } from '../lib/rules/index.ts'
-import { missingExtensionsWarning } from '../lib/platform.ts'
-import { renderSarif } from '../lib/sarif.ts'
-import { flagNames, processIo, runMain, scriptBody, type Io } from '../lib/script.ts'
-import { describeShadow } from '../lib/shadow.ts'
+import { findProjectRoot, resolveMigrationsDir, resolveShadowUrl } from '../lib/run/config.ts'
+import { KitError } from '../lib/run/errors.ts'
+import { applyParsableFixes } from '../lib/sql/fix.ts'
+import { listFolder, readMigration } from '../lib/cli/folder.ts'
+import { checkSql, folderContext, type FileReport, type Finding } from '../lib/sql/idempotency.ts'
+import { isIgnored, readIdempotencyConfig, type IdempotencyConfig } from '../lib/run/kit-config.ts'
+import { collectPaths, collectStaged, type InputFile, type Inputs } from '../lib/checks/migration-inputs.ts'
+import { colors, EXIT, githubAnnotation, toJson, useColor, wantsAnnotations } from '../lib/run/output.ts'
+import { loadParser } from '../lib/sql/parse.ts'
+import { FILE_CHECKS, RULES } from '../lib/sql/rules/index.ts'
+import { missingExtensionsWarning } from '../lib/db/platform/extensions.ts'
+import { renderSarif } from '../lib/run/sarif.ts'
+import { flagNames, processIo, runMain, scriptBody, type Io } from '../lib/run/script.ts'
 
 export const USAGE = `Usage: npx tsx scripts/check-idempotent.ts [options] [files or folders…]
 
@@ -202,8 +200,12 @@ function renderText(results: FileResult[], s: Summary, mode: Mode, color: boolea
   return out.join('\n')
 }
 
-// --replay: PostgreSQL as the judge (lib/idempotency-replay.ts); the rules and the parser are not involved.
+// --replay: PostgreSQL as the judge (lib/checks/replay-twice.ts); the rules and the parser are not involved.
 async function replay(dir: string, shadowUrl: string | undefined, json: boolean, io: Io): Promise<number> {
+  // Imported here, not at the top: the shadow brings PGlite (about 50 modules), and the static check, which runs
+  // in the pre-commit hook on every commit, must not pay for loading it.
+  const { renderReplay, replayClean, replayOnShadow } = await import('../lib/checks/replay-twice.ts')
+  const { describeShadow } = await import('../lib/db/shadow.ts')
   const folder = listFolder(dir)
   if (!folder.exists) throw new KitError('FOLDER_MISSING', `no migrations folder at ${dir}`, 'Pass the folder: --replay <dir>')
   const run = await replayOnShadow(folder.files, { serverUrl: shadowUrl, app: SCRIPT, onNotice: () => {} })

@@ -1,15 +1,15 @@
 // Compares supabase/migrations with the remote history table as `supabase migration list` and `db push` do,
 // and says, for every disagreement, what to run next.
 import { join, relative } from 'node:path'
-import { findProjectRoot, resolveDbUrl, resolveMigrationsDir } from '../lib/config.ts'
-import { connect, describeDbError } from '../lib/db.ts'
-import { KitError } from '../lib/errors.ts'
-import { listFolder, readMigration, skipWarning, type Folder } from '../lib/folder.ts'
-import { readHistory } from '../lib/history.ts'
-import { colors, EXIT, githubAnnotation, table, toJson, useColor, wantsAnnotations, type Annotation } from '../lib/output.ts'
-import { flagNames, processIo, runMain, scriptBody, type Io } from '../lib/script.ts'
-import { splitAndTrim } from '../lib/split.ts'
-import { compareSync, countOffline, offlineFindings, type LocalText, type SyncReport } from '../lib/sync.ts'
+import { findProjectRoot, resolveDbUrl, resolveMigrationsDir } from '../lib/run/config.ts'
+import { connect, describeDbError } from '../lib/db/connect.ts'
+import { KitError } from '../lib/run/errors.ts'
+import { listFolder, readMigration, skipWarning, type Folder } from '../lib/cli/folder.ts'
+import { readHistory } from '../lib/cli/history.ts'
+import { colors, EXIT, githubAnnotation, table, toJson, useColor, wantsAnnotations, type Annotation } from '../lib/run/output.ts'
+import { flagNames, processIo, runMain, scriptBody, type Io } from '../lib/run/script.ts'
+import { splitAndTrim } from '../lib/cli/split.ts'
+import { compareSync, countOffline, offlineFindings, type LocalText, type SyncReport } from '../lib/checks/sync.ts'
 
 export const USAGE = `Usage: npx tsx scripts/check-sync.ts [options]
 

@@ -3,9 +3,9 @@
 // forces the embedded engine.
 import { randomBytes } from 'node:crypto'
 import postgres from 'postgres'
-import { startEmbedded, type Embedded } from '../../lib/embedded.ts'
-import type { Sql } from '../../lib/db.ts'
-import { setPlatformSearchPath } from '../../lib/platform.ts'
+import { startEmbedded, type Embedded } from '../../lib/db/embedded.ts'
+import type { Sql } from '../../lib/run/sql.ts'
+import { setPlatformSearchPath } from '../../lib/db/platform/shim.ts'
 
 const LOCAL = 'postgresql://postgres@127.0.0.1:5432/postgres'
 let server: Promise<string | null> | undefined

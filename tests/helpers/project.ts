@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Io } from '../../lib/script.ts'
+import type { Io } from '../../lib/run/script.ts'
 
 export type Project = { root: string; migrations: string; remove: () => void }
 

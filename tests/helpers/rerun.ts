@@ -1,9 +1,9 @@
 // PostgreSQL as the judge of idempotency: run a migration's text once, then again, inside savepoints of one
 // transaction that is never committed, so many cases share one database and leave nothing behind.
 import type postgres from 'postgres'
-import { applyPlatformShim } from '../../lib/platform.ts'
-import type { Sql } from '../../lib/db.ts'
-import { splitAndTrim } from '../../lib/split.ts'
+import { applyPlatformShim } from '../../lib/db/platform/shim.ts'
+import type { Sql } from '../../lib/run/sql.ts'
+import { splitAndTrim } from '../../lib/cli/split.ts'
 import { client, createTempDatabase, dropTempDatabase } from './db.ts'
 
 export type Tx = postgres.TransactionSql<Record<string, never>>

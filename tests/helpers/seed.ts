@@ -1,12 +1,13 @@
-// The seed fixture: the user's broken project (shared/seed/000_c3d357f6b8af18bd.txt) as a Supabase project root,
+// The seed fixture: the broken project of the user report this kit was built for (local-only and remote-only
+// versions, clutter, an edited and a half-applied migration, hand edits) as a Supabase project root,
 // and a builder for its "remote" database, so every test can start from the state the report describes.
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { connect } from '../../lib/db.ts'
-import { listFolder, readMigration, type MigrationFile } from '../../lib/folder.ts'
-import { createHistoryTable } from '../../lib/history.ts'
-import { applyPlatformShim } from '../../lib/platform.ts'
-import { applyMigration } from '../../lib/replay.ts'
+import { connect } from '../../lib/db/connect.ts'
+import { listFolder, readMigration, type MigrationFile } from '../../lib/cli/folder.ts'
+import { createHistoryTable } from '../../lib/cli/history.ts'
+import { applyPlatformShim } from '../../lib/db/platform/shim.ts'
+import { applyMigration } from '../../lib/cli/apply.ts'
 
 // The project root: the CLI needs supabase/config.toml here (run it with this as cwd).
 export const SEED_ROOT = fileURLToPath(new URL('../fixtures/seed', import.meta.url))

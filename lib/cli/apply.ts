@@ -1,0 +1,64 @@
+// Applying migration files the way `supabase db push` does (pkg/migration/file.go ExecBatch): RESET ALL, then
+// the file's statements and its history row in one transaction, stopping the chain at the first failure.
+import type { Sql } from '../run/sql.ts'
+import { readMigration, type MigrationFile } from './folder.ts'
+import { createHistoryTable, insertHistoryRow } from './history.ts'
+import { splitAndTrim } from './split.ts'
+
+export type ApplyFailure = {
+  file: string
+  // 0-based, as the CLI's "At statement: <i>"; equal to the statement count when the history INSERT failed.
+  index: number
+  statement: string
+  code?: string
+  message: string
+  detail?: string
+  position?: number
+}
+export type ApplyResult = { ok: true } | ({ ok: false } & ApplyFailure)
+
+type PgError = Error & { code?: string; detail?: string; position?: string }
+
+// One file: its statements (from the CLI's splitter), then, when `record` is set, the history row.
+export async function applyMigration(sql: Sql, file: MigrationFile, options: { record: boolean; text?: string }): Promise<ApplyResult> {
+  const statements = splitAndTrim(options.text ?? readMigration(file.path))
+  await sql`RESET ALL`
+  let index = 0
+  try {
+    await sql.begin(async (tx) => {
+      for (const statement of statements ?? []) {
+        // Each statement alone, over the extended protocol like pgx: two commands merged by the splitter fail
+        // with 42601 "cannot insert multiple commands into a prepared statement", as under the CLI.
+        await tx.unsafe(statement)
+        index++
+      }
+      if (options.record) await insertHistoryRow(tx as unknown as Sql, { version: file.version, name: file.name, statements })
+    })
+    return { ok: true }
+  } catch (err) {
+    const e = err as PgError
+    const all = statements ?? []
+    return {
+      ok: false,
+      file: file.file,
+      index,
+      statement: index < all.length ? all[index] : 'INSERT INTO supabase_migrations.schema_migrations(version, name, statements) VALUES($1, $2, $3)',
+      code: e.code,
+      message: e.message,
+      detail: e.detail,
+      position: e.position ? Number(e.position) : undefined,
+    }
+  }
+}
+
+// `db push` over a list of pending files: create the history table, then apply in order until one fails.
+export async function applyChain(sql: Sql, files: readonly MigrationFile[], options: { record: boolean }): Promise<{ applied: string[]; failure?: ApplyFailure }> {
+  if (options.record && files.length > 0) await createHistoryTable(sql)
+  const applied: string[] = []
+  for (const file of files) {
+    const result = await applyMigration(sql, file, options)
+    if (!result.ok) return { applied, failure: result }
+    applied.push(file.file)
+  }
+  return { applied }
+}

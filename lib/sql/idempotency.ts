@@ -1,0 +1,272 @@
+// The idempotency check of one migration file: parse it, run every rule on every statement (DO-block bodies
+// included), and keep a finding only when the statement really fails on a second run of the file. That last step
+// replays the file's effects twice over a set of object keys: the first pass gives what exists after one run,
+// the second checks each statement against it, so an earlier DROP … IF EXISTS, or a DROP followed by the same
+// CREATE, count as the guards they are.
+import { effectsOf, type Effect } from './effects.ts'
+import { lex, type Comment } from './lexer.ts'
+import { lineLocator, parseSql, type Statement } from './parse.ts'
+import { analyzeDoBody, doBody, type InnerStatement } from './plpgsql.ts'
+import { FILE_CHECKS, RULES } from './rules/index.ts'
+import {
+  createdFnKey, qtext, rangeVarName, relKey, type Detection, type Fix, type QName, type RuleContext, type Severity,
+  type Target,
+} from './rules/shared.ts'
+
+export type Finding = {
+  rule: string
+  severity: Severity
+  message: string
+  line: number
+  column: number
+  endLine: number
+  endColumn: number
+  fixable: boolean
+}
+
+// What --fix does to one statement: splices inside [codeStart, codeEnd), statements before it, and conditions.
+export type FixPlan = { codeStart: number; codeEnd: number; context: 'top' | 'plpgsql'; edits: NonNullable<Fix['edits']>; preludes: string[]; guards: string[] }
+
+export type FileReport = { findings: Finding[]; plans: FixPlan[]; suppressed: number; statements: number }
+
+// PL/pgSQL condition names → SQLSTATE, so EXCEPTION WHEN SQLSTATE '42710' counts like WHEN duplicate_object.
+const SQLSTATE: Record<string, string> = {
+  duplicate_table: '42P07', duplicate_object: '42710', duplicate_column: '42701', duplicate_schema: '42P06',
+  duplicate_function: '42723', unique_violation: '23505', undefined_table: '42P01', undefined_object: '42704',
+  undefined_column: '42703', undefined_function: '42883', invalid_schema_name: '3F000', invalid_table_definition: '42P16',
+  invalid_parameter_value: '22023', invalid_text_representation: '22P02', datatype_mismatch: '42804',
+  cannot_coerce: '42846', invalid_datetime_format: '22007', object_not_in_prerequisite_state: '55000', invalid_object_definition: '42P17',
+}
+
+type Checked = { target: Target; inner?: InnerStatement; top: Statement; detections: { rule: string; severity: Severity; d: Detection }[] }
+
+export function checkSql(text: string, options: { context: RuleContext; disabled?: ReadonlySet<string> }): FileReport {
+  const disabled = options.disabled ?? new Set<string>()
+  const parsed = parseSql(text)
+  const findings: Finding[] = []
+  const locate = lineLocator(text)
+  const at = (start: number, end: number) => {
+    const a = locate(start)
+    const b = locate(end)
+    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column }
+  }
+  for (const p of parsed.problems) {
+    findings.push({ rule: 'parse-error', severity: 'error', message: `not valid SQL: ${p.message}`, ...at(p.index, p.index), fixable: false })
+  }
+  if (parsed.statements.length === 0 && parsed.problems.length === 0) {
+    findings.push({ rule: 'empty-file', severity: FILE_CHECKS['empty-file'].severity, message: 'no SQL statement in the file: the Supabase CLI records it with NULL statements', ...at(0, 0), fixable: false })
+  }
+
+  const { comments } = lex(text)
+  const suppressions = readSuppressions(locate, comments, parsed.statements, findings, at)
+
+  // 1. Every statement to check, DO-block bodies opened up.
+  const checked: Checked[] = parsed.statements.flatMap((s) => targetsOf(text, s, parsed.toIndex))
+  for (const c of checked) {
+    for (const rule of RULES) {
+      if (disabled.has(rule.id)) continue
+      for (const d of rule.detect(c.target, options.context)) c.detections.push({ rule: rule.id, severity: rule.severity, d })
+    }
+  }
+
+  // 2. The first run: which objects exist afterwards (assuming it succeeded, as it did when it was applied).
+  const state = new Map<string, string | undefined>()
+  for (const c of checked) applyEffects(state, effectsOf(c.target.kind, c.target.ast))
+
+  // 3. The second run: each statement against what exists at that point.
+  const plans = new Map<Checked, FixPlan>()
+  let suppressed = 0
+  for (const c of checked) {
+    let failed = false
+    for (const { rule, severity, d } of c.detections) {
+      if (isGuarded(c, d) || !fails(state, d)) continue
+      if (severity === 'error') failed = true
+      if (suppressions.get(c.top)?.has(rule) || suppressions.get(c.top)?.has('all')) {
+        suppressed++
+        continue
+      }
+      // Text at a known place is spliced; an EXECUTE string can only be wrapped in a guard.
+      const fix = c.target.at(0) !== null ? d.fix : c.inner?.spanExact && (d.guard ?? d.fix?.guard) ? { guard: d.guard ?? d.fix!.guard } : undefined
+      // Inside a '…'-quoted DO body positions are not the file's: point at the DO statement instead.
+      const span = c.inner && !c.inner.spanExact ? c.top : c.target
+      findings.push({ rule, severity, message: d.message, ...at(span.codeStart, span.codeEnd), fixable: Boolean(fix) })
+      if (fix && severity === 'error') addToPlan(plans, c, fix)
+    }
+    // A statement that fails changes nothing (its file stops there; later statements are judged as if it ran
+    // in a savepoint, which is how the figures in the tests are measured).
+    if (!failed) applyEffects(state, effectsOf(c.target.kind, c.target.ast))
+  }
+  findings.sort((a, b) => a.line - b.line || a.column - b.column)
+  return { findings, plans: [...plans.values()], suppressed, statements: parsed.statements.length }
+}
+
+function targetsOf(text: string, s: Statement, toIndex: (b: number) => number): Checked[] {
+  const tokens = lex(text, s.codeStart, s.codeEnd).tokens
+  if (s.kind === 'DoStmt') {
+    const body = doBody(tokens, s.ast)
+    if (!body) return []
+    return analyzeDoBody(text, body).map((inner) => ({
+      top: s,
+      inner,
+      detections: [],
+      target: {
+        kind: inner.kind, ast: inner.ast, text, start: inner.codeStart, end: inner.codeEnd, codeStart: inner.codeStart,
+        codeEnd: inner.codeEnd, tokens: inner.exact ? lex(text, inner.codeStart, inner.codeEnd).tokens : [], at: inner.at, context: 'plpgsql',
+      },
+    }))
+  }
+  return [{
+    top: s,
+    detections: [],
+    target: { kind: s.kind, ast: s.ast, text, start: s.start, end: s.end, codeStart: s.codeStart, codeEnd: s.codeEnd, tokens, at: (b) => toIndex(s.byteBase + b), context: 'top' },
+  }]
+}
+
+function isGuarded(c: Checked, d: Detection): boolean {
+  if (!c.inner) return false
+  const named = (names: Set<string>) => d.names.length === 0 || d.names.some((n) => names.has(n))
+  if (c.inner.catalogTests.some((t) => named(t.names))) return true
+  const wanted = new Set([...d.conditions, ...d.conditions.map((x) => SQLSTATE[x]).filter(Boolean)])
+  return c.inner.blocks.some((b) => b.handlers?.some((h) => h === 'others' || wanted.has(h)))
+}
+
+function fails(state: Map<string, string | undefined>, d: Detection): boolean {
+  if (d.when === 'always') return true
+  if ('absent' in d.when) return state.has(d.when.absent)
+  return !present(state, d.when.present) || (d.when.andAbsent !== undefined && state.has(d.when.andAbsent))
+}
+
+// A column of a table created with (LIKE other) may exist without this file naming it.
+function present(state: Map<string, string | undefined>, key: string): boolean {
+  if (state.has(key)) return true
+  if (isBareFn(key)) return matching(state, key).length > 0
+  return key.startsWith('col:') && state.has(`anycol:${key.slice(4, key.lastIndexOf('.'))}`)
+}
+
+function applyEffects(state: Map<string, string | undefined>, effects: Effect[]): void {
+  for (const e of effects) {
+    if (e.op === 'create') state.set(e.key, e.parent)
+    else if (e.op === 'drop') {
+      // Dropping an object drops what hangs off it (columns, policies, indexes, rows of a table; a schema's tables).
+      const gone = new Set([e.key, ...(isBareFn(e.key) ? matching(state, e.key) : [])])
+      for (let grew = true; grew; ) {
+        grew = false
+        for (const [k, parent] of state) {
+          if (!gone.has(k) && parent && gone.has(parent)) (gone.add(k), (grew = true))
+        }
+      }
+      for (const k of gone) state.delete(k)
+    } else if (e.op === 'moveChildren') {
+      for (const [k, parent] of [...state]) {
+        if (parent === e.parent && k.startsWith(`rel:${e.fromSchema}.`)) {
+          state.delete(k)
+          state.set(`rel:${e.toSchema}.${k.slice(`rel:${e.fromSchema}.`.length)}`, parent)
+        }
+      }
+    } else {
+      const moved = (k: string) => (k === e.from ? e.to : k.startsWith(e.from + '.') ? e.to + k.slice(e.from.length) : k)
+      const entries = [...state]
+      state.clear()
+      for (const [k, parent] of entries) state.set(moved(k), parent && moved(parent))
+      state.set(e.to, state.get(e.to))
+    }
+  }
+}
+
+// DROP FUNCTION s.f without an argument list names the only function s.f, whatever its arguments.
+const isBareFn = (key: string) => key.startsWith('fn:') && !key.endsWith(')')
+const matching = (state: Map<string, string | undefined>, bare: string) => [...state.keys()].filter((k) => k.startsWith(`${bare}(`))
+
+function addToPlan(plans: Map<Checked, FixPlan>, c: Checked, fix: Fix) {
+  let plan = plans.get(c)
+  if (!plan) plans.set(c, (plan = { codeStart: c.target.codeStart, codeEnd: c.target.codeEnd, context: c.target.context, edits: [], preludes: [], guards: [] }))
+  plan.edits.push(...(fix.edits ?? []))
+  if (fix.prelude && !plan.preludes.includes(fix.prelude)) plan.preludes.push(fix.prelude)
+  if (fix.guard && !plan.guards.includes(fix.guard)) plan.guards.push(fix.guard)
+}
+
+const DIRECTIVE = /idempotent-ignore:\s*([A-Za-z0-9_-]+)?\s*(.*)$/
+
+// `-- idempotent-ignore: <rule> <reason>` silences <rule> on the statement the comment sits in (its leading
+// comments) or ends the line of. A directive without a reason is reported and not honoured.
+function readSuppressions(locate: (i: number) => { line: number }, comments: Comment[], statements: Statement[], findings: Finding[], at: (s: number, e: number) => Omit<Finding, 'rule' | 'severity' | 'message' | 'fixable'>) {
+  const out = new Map<Statement, Set<string>>()
+  for (const c of comments) {
+    const m = DIRECTIVE.exec(c.text.replace(/\*\/$/, '').trim())
+    if (!m) continue
+    const reason = m[2].trim()
+    if (!m[1] || !reason) {
+      findings.push({ rule: 'bad-suppression', severity: 'warning', message: 'idempotent-ignore needs a rule id and a reason (-- idempotent-ignore: create-policy <why>); not honoured', ...at(c.start, c.end), fixable: false })
+      continue
+    }
+    const lineOf = (i: number) => locate(i).line
+    const trailing = statements.find((s) => s.codeEnd <= c.start && lineOf(s.codeEnd) === lineOf(c.start))
+    const owner = trailing ?? statements.find((s) => s.start <= c.start && c.start < s.codeEnd)
+    if (owner) out.set(owner, new Set([...(out.get(owner) ?? []), m[1]]))
+  }
+  return out
+}
+
+// ---- what the folder tells about one file ----
+
+export type FolderFile = { file: string; text: string }
+
+// Tables of the Supabase platform that migrations write to, with their unique keys.
+const PLATFORM_KEYS: Record<string, string[][]> = {
+  'storage.buckets': [['id'], ['name']],
+  'storage.objects': [['id'], ['bucket_id', 'name']],
+  'auth.users': [['id'], ['phone']],
+}
+
+// Unique keys of every table the folder creates, and which files define each function and view, in file order.
+export function folderContext(files: readonly FolderFile[]): (file: string) => RuleContext {
+  const keys = new Map<string, string[][]>(Object.entries(PLATFORM_KEYS))
+  const definedIn = new Map<string, number[]>()
+  const addKey = (t: QName, cols: string[]) => {
+    const known = keys.get(qtext(t)) ?? []
+    keys.set(qtext(t), [...known, cols])
+  }
+  files.forEach((f, n) => {
+    let statements: Statement[]
+    try {
+      statements = parseSql(f.text).statements
+    } catch {
+      // A file the parser cannot read adds nothing; its own check reports it.
+      return
+    }
+    for (const s of statements) {
+      const a = s.ast
+      if (s.kind === 'CreateStmt') {
+        const t = rangeVarName(a.relation)
+        keys.set(qtext(t), keys.get(qtext(t)) ?? [])
+        for (const e of a.tableElts ?? []) {
+          for (const c of e.ColumnDef?.constraints ?? []) if (isUnique(c.Constraint)) addKey(t, [e.ColumnDef.colname])
+          if (isUnique(e.Constraint)) addKey(t, e.Constraint.keys.map((k: { String: { sval: string } }) => k.String.sval))
+        }
+      } else if (s.kind === 'IndexStmt' && a.unique) {
+        const cols = (a.indexParams ?? []).map((p: { IndexElem: { name?: string } }) => p.IndexElem.name)
+        if (cols.every(Boolean) && !a.whereClause) addKey(rangeVarName(a.relation), cols)
+      } else if (s.kind === 'AlterTableStmt') {
+        for (const c of a.cmds ?? []) {
+          const cmd = c.AlterTableCmd
+          if (cmd.subtype === 'AT_AddConstraint' && isUnique(cmd.def.Constraint) && cmd.def.Constraint.keys) addKey(rangeVarName(a.relation), cmd.def.Constraint.keys.map((k: { String: { sval: string } }) => k.String.sval))
+          if (cmd.subtype === 'AT_AddColumn') for (const k of cmd.def.ColumnDef.constraints ?? []) if (isUnique(k.Constraint)) addKey(rangeVarName(a.relation), [cmd.def.ColumnDef.colname])
+        }
+      }
+      const defined = s.kind === 'CreateFunctionStmt' ? createdFnKey(a) : s.kind === 'ViewStmt' ? relKey(rangeVarName(a.view)) : undefined
+      if (defined) definedIn.set(defined, [...(definedIn.get(defined) ?? []), n])
+    }
+  })
+  return (file) => {
+    const index = files.findIndex((f) => f.file === file)
+    return {
+      uniqueKeys: (t) => keys.get(qtext(t)),
+      redefinedLater: (key) => {
+        const later = (definedIn.get(key) ?? []).find((n) => index >= 0 && n > index)
+        return later === undefined ? undefined : files[later].file
+      },
+    }
+  }
+}
+
+const isUnique = (c: { contype?: string } | undefined) => c?.contype === 'CONSTR_PRIMARY' || c?.contype === 'CONSTR_UNIQUE'

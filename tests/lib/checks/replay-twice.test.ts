@@ -1,0 +1,151 @@
+import { fileURLToPath } from 'node:url'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { describeChange } from '../../../lib/catalog/diff.ts'
+import { connect } from '../../../lib/db/connect.ts'
+import { listFolder } from '../../../lib/cli/folder.ts'
+import { describeReplayFinding, renderReplay, replayClean, replayOnShadow, replayTwice, type ReplayReport } from '../../../lib/checks/replay-twice.ts'
+import { applyPlatformShim } from '../../../lib/db/platform/shim.ts'
+import { shadowSource, type Shadow, type ShadowSource } from '../../../lib/db/shadow.ts'
+import { createTempDatabase, dropTempDatabase, testServer } from '../../helpers/db.ts'
+import { SEED_MIGRATIONS } from '../../helpers/seed.ts'
+
+const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/replay/${name}`, import.meta.url))
+
+// A temp database on the test server with the platform shim: what a --shadow-url shadow is.
+async function replayOnServer(url: string, dir: string): Promise<ReplayReport> {
+  const sql = connect(url, { app: 'replay-test', onNotice: () => {} })
+  try {
+    await applyPlatformShim(sql)
+    return await replayTwice(sql, listFolder(dir).files)
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+}
+
+const summary = (r: ReplayReport) =>
+  r.findings.map((f) => (f.kind === 'error' ? `${f.file}: ${f.failure.code}` : `${f.file}: ${f.changes.map((c) => describeChange(c)).join('; ')}`))
+
+// ---
+const fixtures = suite<{ url: string }>('replay twice: findings on hand-written fixtures')
+fixtures.before.each(async (ctx) => {
+  ctx.url = await createTempDatabase()
+})
+fixtures.after.each(async (ctx) => {
+  await dropTempDatabase(ctx.url)
+})
+
+fixtures('re-running an old CREATE OR REPLACE FUNCTION is reported as reverting the newer body', async (ctx) => {
+  const report = await replayOnServer(ctx.url, fixture('revert-function'))
+  assert.equal(report.applied.length, 2)
+  // Only the old file is to blame: the newer one, re-run next, merely puts its own body back.
+  assert.equal(summary(report), ['20250101000000_create_greeting.sql: function public.greeting(name text): body differs'])
+})
+
+fixtures('each finding reads as one line naming the file and the objects', async (ctx) => {
+  const report = await replayOnServer(ctx.url, fixture('revert-function'))
+  assert.equal(report.findings.map(describeReplayFinding), [
+    '20250101000000_create_greeting.sql: runs a second time without error but changes the catalog: function public.greeting(name text): body differs',
+  ])
+})
+
+fixtures('a CREATE POLICY without a guard fails its second run with 42710', async (ctx) => {
+  const report = await replayOnServer(ctx.url, fixture('policy-exists'))
+  assert.equal(summary(report), ['20250102000000_notes_policy.sql: 42710'])
+  const f = report.findings[0]
+  assert.ok(f.kind === 'error')
+  assert.match(f.failure.message, /policy "Owners read their notes" for table "notes" already exists/)
+  assert.is(describeReplayFinding(f), '20250102000000_notes_policy.sql: fails when run a second time, at statement 1 (42710): policy "Owners read their notes" for table "notes" already exists')
+})
+
+fixtures('a guarded chain reports nothing', async (ctx) => {
+  const report = await replayOnServer(ctx.url, fixture('clean'))
+  assert.equal(report.applied.length, 2)
+  assert.is(report.firstRunFailure, undefined)
+  assert.equal(report.findings, [])
+})
+
+fixtures('a chain that fails its first run stops there, as db push does, and re-runs only what applied', async (ctx) => {
+  const report = await replayOnServer(ctx.url, SEED_MIGRATIONS)
+  assert.is(report.firstRunFailure?.file, '20251213082550_consolidated_clean_schema.sql')
+  assert.is(report.firstRunFailure?.code, '42703')
+  assert.ok(report.findings.every((f) => report.applied.includes(f.file)))
+})
+fixtures.run()
+
+// ---
+const whole = suite('replay on a shadow: the --replay check end to end')
+
+whole('opens a shadow on the server, replays, and renders one line per finding and a verdict', async () => {
+  const admin = await testServer()
+  if (!admin) return console.log('    (no server: skipped)')
+  const run = await replayOnShadow(listFolder(fixture('revert-function')).files, { serverUrl: admin, app: 'replay-test' })
+  assert.is(run.shadow.engine, 'server')
+  assert.not.ok(replayClean(run))
+  assert.is(
+    renderReplay(run, 'supabase/migrations'),
+    [
+      'supabase/migrations/20250101000000_create_greeting.sql: runs a second time without error but changes the catalog: function public.greeting(name text): body differs',
+      `2 file(s) applied twice on a server shadow, PostgreSQL ${run.shadow.version}: 0 fail on a second run, 1 run again but change the catalog.`,
+    ].join('\n'),
+  )
+})
+
+whole('a clean chain renders one verdict line', async () => {
+  const admin = await testServer()
+  if (!admin) return console.log('    (no server: skipped)')
+  const run = await replayOnShadow(listFolder(fixture('clean')).files, { serverUrl: admin, app: 'replay-test' })
+  assert.ok(replayClean(run))
+  assert.match(renderReplay(run, '.'), /^2 file\(s\) applied twice on a server shadow, PostgreSQL [\d.]+: every file can run again and leaves the catalog as it was\.$/)
+})
+whole.run()
+
+// ---
+type SeedCtx = { source: ShadowSource; shadow?: Shadow; url?: string }
+const seed = suite<SeedCtx>('replay twice: the seed fixture on the local server and on PGlite')
+seed.before((ctx) => {
+  ctx.source = shadowSource({ app: 'replay-test', onNotice: () => {} })
+})
+seed.after(async (ctx) => {
+  await ctx.source.close()
+})
+seed.after.each(async (ctx) => {
+  await ctx.shadow?.dispose()
+  ctx.shadow = undefined
+  if (ctx.url) await dropTempDatabase(ctx.url)
+  ctx.url = undefined
+})
+
+// The files before the seed's broken consolidated file: the chain db push could apply.
+const seedChain = () => listFolder(SEED_MIGRATIONS).files.filter((f) => f.version < '20251213082550')
+
+seed('finds the "policy already exists" file among the seed files, with the same findings on the server and on PGlite', async (ctx) => {
+  ctx.url = await createTempDatabase()
+  const sql = connect(ctx.url, { app: 'replay-test', onNotice: () => {} })
+  let server: ReplayReport
+  try {
+    await applyPlatformShim(sql)
+    const started = Date.now()
+    server = await replayTwice(sql, seedChain())
+    console.log(`    seed replay twice on the local server (${seedChain().length} files): ${Date.now() - started} ms`)
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+  assert.is(server.firstRunFailure, undefined)
+  const exists = server.findings.filter((f) => f.kind === 'error' && f.failure.code === '42710' && /policy .* already exists/.test(f.failure.message))
+  assert.ok(exists.length > 0, summary(server).join('\n'))
+
+  const started = Date.now()
+  ctx.shadow = await ctx.source.open()
+  console.log(`    PGlite shadow start-up (engine start + clone + shim): ${Date.now() - started} ms`)
+  const shadowSql = connect(ctx.shadow.url, { app: 'replay-test', onNotice: () => {} })
+  try {
+    const t = Date.now()
+    const pglite = await replayTwice(shadowSql, seedChain())
+    console.log(`    seed replay twice on the PGlite shadow: ${Date.now() - t} ms`)
+    assert.equal(summary(pglite), summary(server))
+  } finally {
+    await shadowSql.end({ timeout: 5 })
+  }
+})
+seed.run()
