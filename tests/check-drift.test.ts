@@ -7,7 +7,7 @@ import { applyPlatformShim } from '../lib/db/platform/shim.ts'
 import { applyChain } from '../lib/cli/apply.ts'
 import { flagNames } from '../lib/run/script.ts'
 import { FLAGS, main, USAGE } from '../scripts/check-drift.ts'
-import { createTempDatabase, dropTempDatabase, testServer } from './helpers/db.ts'
+import { createTempDatabase, dropTempDatabase, onServer, SERVER } from './helpers/db.ts'
 import { captureIo, makeProject } from './helpers/project.ts'
 import { runScript } from './helpers/run.ts'
 import { buildSeedRemote, SEED_ROOT } from './helpers/seed.ts'
@@ -35,10 +35,7 @@ async function pushed(url: string, dir: string) {
 }
 
 // The test server as --shadow-url when there is one (fast); the embedded PGlite otherwise.
-const shadowArgs = async () => {
-  const admin = await testServer()
-  return admin ? ['--shadow-url', admin] : []
-}
+const shadowArgs = async () => (SERVER ? ['--shadow-url', SERVER] : [])
 
 // ---
 const drift = suite<Ctx>('check-drift')
@@ -54,8 +51,9 @@ drift('on the seed remote (default PGlite shadow) finds the hand-made column and
   const { code, report, err } = await runJson(['--db-url', ctx.url])
   assert.is(code, 1)
   assert.match(err, /shadow: embedded PGlite, PostgreSQL 18/)
-  // The skew warning only where the remote is the PostgreSQL 15 test server (on PGlite both sides run 18).
-  if (await testServer()) assert.match(err, /warning: the shadow \(pglite\) runs PostgreSQL 18 but the remote runs 15/)
+  // The skew warning where the remote is the PostgreSQL 15 test server, none where both sides are PGlite 18.
+  if (SERVER) assert.match(err, /warning: the shadow \(pglite\) runs PostgreSQL 18 but the remote runs 15/)
+  else assert.not.match(err, /warning: the shadow/)
   const remoteOnly = report.remoteOnly.map((i: { key: string }) => i.key)
   assert.ok(remoteOnly.includes('column public.audits.is_pinned'), remoteOnly.join('\n'))
   assert.ok(remoteOnly.includes('index public.audits_user_id_created_at_idx'), remoteOnly.join('\n'))
@@ -67,11 +65,9 @@ drift('on the seed remote (default PGlite shadow) finds the hand-made column and
   assert.ok(report.differs.some((d: { key: string; file: string }) => d.key === 'function public.handle_new_user()' && d.file === '20251211000000_fix_function_search_path_security.sql'))
 })
 
-drift('on the seed remote, a PostgreSQL 15 server shadow finds exactly what the PGlite shadow finds', async (ctx) => {
-  const admin = await testServer()
-  if (!admin) return console.log('    (no server: skipped)')
+onServer(drift, 'an engine comparison needs a server shadow')('on the seed remote, a PostgreSQL 15 server shadow finds exactly what the PGlite shadow finds', async (ctx) => {
   await buildSeedRemote(ctx.url)
-  const server = await runJson(['--db-url', ctx.url, '--shadow-url', admin])
+  const server = await runJson(['--db-url', ctx.url, '--shadow-url', SERVER!])
   const pglite = await runJson(['--db-url', ctx.url])
   assert.match(server.err, /shadow: server database, PostgreSQL 15/)
   assert.not.match(server.err, /warning: the shadow/)
@@ -104,9 +100,8 @@ drift('a hand edit on a clean database is reported, and --ignore leaves it out',
   assert.is(ignored.report.ignored, 2)
 })
 
-drift('a file that needs an extension the shadow lacks is named, with a warning before the replay', async (ctx) => {
-  const admin = await testServer()
-  if (!admin) return console.log('    (no server: skipped)')
+onServer(drift, 'PGlite stubs the extensions a plain server lacks')('a file that needs an extension the shadow lacks is named, with a warning before the replay', async (ctx) => {
+  const admin = SERVER!
   const project = makeProject({ '20250101000000_cron.sql': 'create extension if not exists pg_cron with schema pg_catalog;\n' })
   try {
     const remote = connect(ctx.url, { app: 'drift-test', onNotice: () => {} })

@@ -7,7 +7,7 @@ import { createHistoryTable, insertHistoryRow } from '../lib/cli/history.ts'
 import { splitAndTrim } from '../lib/cli/split.ts'
 import { flags, main, USAGE } from '../scripts/check-sync.ts'
 import { cliList, cliPushDryRun } from './helpers/cli.ts'
-import { client, createTempDatabase, dropTempDatabase, needsServer } from './helpers/db.ts'
+import { client, createTempDatabase, dropTempDatabase, onServer } from './helpers/db.ts'
 import { captureIo, makeProject, type Project } from './helpers/project.ts'
 import { runScript } from './helpers/run.ts'
 import { buildSeedRemote, SEED_CLUTTER, SEED_EDITED_VERSION, SEED_LOCAL_ONLY, SEED_OUT_OF_ORDER, SEED_REMOTE_ONLY, SEED_RENAMED_LOCAL, SEED_ROOT } from './helpers/seed.ts'
@@ -229,8 +229,7 @@ for (const c of ERROR_CASES) {
   })
 }
 
-errors('a role without access to the history table gets permission denied, exit 2', async (ctx) => {
-  if (!(await needsServer('a second role'))) return
+onServer(errors, 'a second role')('a role without access to the history table gets permission denied, exit 2', async (ctx) => {
   ctx.project = makeProject({ '20250101000000_a.sql': A })
   const url = await createTempDatabase()
   const admin = client(url)

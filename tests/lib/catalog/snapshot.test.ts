@@ -13,7 +13,7 @@ import { STUB_EXTENSIONS } from '../../../lib/db/platform/stubs.ts'
 import { listFolder } from '../../../lib/cli/folder.ts'
 import { applyChain, applyMigration } from '../../../lib/cli/apply.ts'
 import { shadowSource, type ShadowSource } from '../../../lib/db/shadow.ts'
-import { createTempDatabase, dropTempDatabase, testServer } from '../../helpers/db.ts'
+import { createTempDatabase, dropTempDatabase, onServer } from '../../helpers/db.ts'
 import { seedRemoteHistory } from '../../helpers/seed.ts'
 
 type Ctx = { url: string; sql?: Sql }
@@ -216,7 +216,7 @@ async function replaySeedHistory(url: string): Promise<Catalog> {
   }
 }
 
-engines('the seed history replayed on both engines gives the same snapshot', async (ctx) => {
+onServer(engines, 'comparing PostgreSQL 15 with PGlite needs the server')('the seed history replayed on both engines gives the same snapshot', async (ctx) => {
   ctx.url = await createTempDatabase()
   const setup = connect(ctx.url, { app: 'catalog-test', onNotice: () => {} })
   await applyPlatformShim(setup)
@@ -234,7 +234,7 @@ engines('the seed history replayed on both engines gives the same snapshot', asy
   }
 })
 
-engines('a kitchen-sink chain (partitions, identity, generated, domains, views, policies, grants) snapshots equal', async (ctx) => {
+onServer(engines, 'comparing PostgreSQL 15 with PGlite needs the server')('a kitchen-sink chain (partitions, identity, generated, domains, views, policies, grants) snapshots equal', async (ctx) => {
   const files = listFolder(fileURLToPath(new URL('../../fixtures/catalog/kitchen-sink', import.meta.url))).files
   const replay = async (url: string) => {
     const sql = connect(url, { app: 'catalog-test', onNotice: () => {} })
@@ -260,8 +260,7 @@ engines('a kitchen-sink chain (partitions, identity, generated, domains, views, 
   }
 })
 
-engines('what is excluded on purpose really differs between the engines (extension versions, MAINTAIN)', async (ctx) => {
-  if (!(await testServer())) return console.log('    (no PostgreSQL 15 server: skipped)')
+onServer(engines, 'comparing PostgreSQL 15 with PGlite needs the server')('what is excluded on purpose really differs between the engines (extension versions, MAINTAIN)', async (ctx) => {
   ctx.url = await createTempDatabase()
   const shadow = await ctx.source.open()
   const raw = async (url: string) => {

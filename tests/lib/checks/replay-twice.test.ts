@@ -7,7 +7,7 @@ import { listFolder } from '../../../lib/cli/folder.ts'
 import { describeReplayFinding, renderReplay, replayClean, replayOnShadow, replayTwice, type ReplayReport } from '../../../lib/checks/replay-twice.ts'
 import { applyPlatformShim } from '../../../lib/db/platform/shim.ts'
 import { shadowSource, type Shadow, type ShadowSource } from '../../../lib/db/shadow.ts'
-import { createTempDatabase, dropTempDatabase, testServer } from '../../helpers/db.ts'
+import { createTempDatabase, dropTempDatabase, onServer, SERVER } from '../../helpers/db.ts'
 import { SEED_MIGRATIONS } from '../../helpers/seed.ts'
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/replay/${name}`, import.meta.url))
@@ -76,9 +76,8 @@ fixtures.run()
 // ---
 const whole = suite('replay on a shadow: the --replay check end to end')
 
-whole('opens a shadow on the server, replays, and renders one line per finding and a verdict', async () => {
-  const admin = await testServer()
-  if (!admin) return console.log('    (no server: skipped)')
+onServer(whole, 'a server shadow needs a server')('opens a shadow on the server, replays, and renders one line per finding and a verdict', async () => {
+  const admin = SERVER!
   const run = await replayOnShadow(listFolder(fixture('revert-function')).files, { serverUrl: admin, app: 'replay-test' })
   assert.is(run.shadow.engine, 'server')
   assert.not.ok(replayClean(run))
@@ -91,9 +90,8 @@ whole('opens a shadow on the server, replays, and renders one line per finding a
   )
 })
 
-whole('a clean chain renders one verdict line', async () => {
-  const admin = await testServer()
-  if (!admin) return console.log('    (no server: skipped)')
+onServer(whole, 'a server shadow needs a server')('a clean chain renders one verdict line', async () => {
+  const admin = SERVER!
   const run = await replayOnShadow(listFolder(fixture('clean')).files, { serverUrl: admin, app: 'replay-test' })
   assert.ok(replayClean(run))
   assert.match(renderReplay(run, '.'), /^2 file\(s\) applied twice on a server shadow, PostgreSQL [\d.]+: every file can run again and leaves the catalog as it was\.$/)
@@ -119,22 +117,30 @@ seed.after.each(async (ctx) => {
 // The files before the seed's broken consolidated file: the chain db push could apply.
 const seedChain = () => listFolder(SEED_MIGRATIONS).files.filter((f) => f.version < '20251213082550')
 
-seed('finds the "policy already exists" file among the seed files, with the same findings on the server and on PGlite', async (ctx) => {
+// The seed chain replayed twice on a fresh shimmed test database (the server, or PGlite where there is none).
+async function replaySeedOnTestDatabase(ctx: SeedCtx): Promise<ReplayReport> {
   ctx.url = await createTempDatabase()
   const sql = connect(ctx.url, { app: 'replay-test', onNotice: () => {} })
-  let server: ReplayReport
   try {
     await applyPlatformShim(sql)
     const started = Date.now()
-    server = await replayTwice(sql, seedChain())
-    console.log(`    seed replay twice on the local server (${seedChain().length} files): ${Date.now() - started} ms`)
+    const report = await replayTwice(sql, seedChain())
+    console.log(`    seed replay twice on the test database (${seedChain().length} files): ${Date.now() - started} ms`)
+    return report
   } finally {
     await sql.end({ timeout: 5 })
   }
-  assert.is(server.firstRunFailure, undefined)
-  const exists = server.findings.filter((f) => f.kind === 'error' && f.failure.code === '42710' && /policy .* already exists/.test(f.failure.message))
-  assert.ok(exists.length > 0, summary(server).join('\n'))
+}
 
+seed('finds the "policy already exists" file among the seed files', async (ctx) => {
+  const report = await replaySeedOnTestDatabase(ctx)
+  assert.is(report.firstRunFailure, undefined)
+  const exists = report.findings.filter((f) => f.kind === 'error' && f.failure.code === '42710' && /policy .* already exists/.test(f.failure.message))
+  assert.ok(exists.length > 0, summary(report).join('\n'))
+})
+
+onServer(seed, 'comparing PostgreSQL 15 with PGlite needs the server')('gives the same findings on the PostgreSQL 15 server and on the PGlite shadow', async (ctx) => {
+  const server = await replaySeedOnTestDatabase(ctx)
   const started = Date.now()
   ctx.shadow = await ctx.source.open()
   console.log(`    PGlite shadow start-up (engine start + clone + shim): ${Date.now() - started} ms`)
@@ -143,6 +149,7 @@ seed('finds the "policy already exists" file among the seed files, with the same
     const t = Date.now()
     const pglite = await replayTwice(shadowSql, seedChain())
     console.log(`    seed replay twice on the PGlite shadow: ${Date.now() - t} ms`)
+    assert.ok(server.findings.length > 0)
     assert.equal(summary(pglite), summary(server))
   } finally {
     await shadowSql.end({ timeout: 5 })

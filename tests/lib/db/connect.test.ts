@@ -2,7 +2,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { connect, describeDbError, isTransactionPooler, parseDbUrl } from '../../../lib/db/connect.ts'
 import { KitError } from '../../../lib/run/errors.ts'
-import { client, createTempDatabase, dropTempDatabase, needsServer } from '../../helpers/db.ts'
+import { client, createTempDatabase, dropTempDatabase, onServer } from '../../helpers/db.ts'
 
 const urls = suite('connection URLs')
 
@@ -38,8 +38,7 @@ errors.after.each(async (ctx) => {
   await dropTempDatabase(ctx.url)
 })
 
-errors('3D000 (no such database) → DB_MISSING', async (ctx) => {
-  if (!(await needsServer('a database name (PGlite serves one database whatever the URL says)'))) return
+onServer(errors, 'PGlite serves one database whatever the URL says')('3D000 (no such database) → DB_MISSING', async (ctx) => {
   const url = ctx.url.replace(/\/[^/]*$/, '/smk_no_such_database')
   const sql = connect(url, { app: 'test' })
   const err = await sql`select 1`.catch((e) => e)
@@ -48,8 +47,7 @@ errors('3D000 (no such database) → DB_MISSING', async (ctx) => {
   assert.is(describeDbError(err, url).code, 'DB_MISSING')
 })
 
-errors('42501 (permission denied) → DB_PERMISSION, 55P03 (lock not available) → LOCKED', async (ctx) => {
-  if (!(await needsServer('roles and concurrent sessions'))) return
+onServer(errors, 'roles and concurrent sessions')('42501 (permission denied) → DB_PERMISSION, 55P03 (lock not available) → LOCKED', async (ctx) => {
   const admin = client(ctx.url)
   const role = `smk_limited_${Date.now()}`
   try {
@@ -83,8 +81,7 @@ errors('42501 (permission denied) → DB_PERMISSION, 55P03 (lock not available) 
   }
 })
 
-errors('the connection carries the kit timeouts and application name', async (ctx) => {
-  if (!(await needsServer('startup parameters (pglite-socket ignores them)'))) return
+onServer(errors, 'pglite-socket ignores startup parameters')('the connection carries the kit timeouts and application name', async (ctx) => {
   const sql = connect(ctx.url, { app: 'check-sync', statementTimeoutMs: 1234, lockTimeoutMs: 567 })
   const [row] = await sql`select current_setting('statement_timeout') as st, current_setting('lock_timeout') as lt, current_setting('application_name') as app`
   await sql.end()

@@ -6,7 +6,7 @@ import { connect } from '../../../lib/db/connect.ts'
 import { KitError } from '../../../lib/run/errors.ts'
 import { applyMigration } from '../../../lib/cli/apply.ts'
 import { describeShadow, majorSkewWarning, openShadow, shadowSource, type Shadow, type ShadowSource } from '../../../lib/db/shadow.ts'
-import { client, testServer } from '../../helpers/db.ts'
+import { client, onServer, SERVER } from '../../helpers/db.ts'
 
 const databaseExists = async (admin: string, name: string) => {
   const sql = client(admin)
@@ -46,9 +46,8 @@ server.after.each(async (ctx) => {
   ctx.shadow = undefined
 })
 
-server('creates a uniquely named, shimmed database and drops it on dispose', async (ctx) => {
-  const admin = await testServer()
-  if (!admin) return console.log('    (no server: skipped)')
+onServer(server, 'a --shadow-url shadow needs a server')('creates a uniquely named, shimmed database and drops it on dispose', async (ctx) => {
+  const admin = SERVER!
   ctx.shadow = await openShadow({ serverUrl: admin, app: 'shadow-test', onNotice: () => {} })
   const other = await openShadow({ serverUrl: admin, app: 'shadow-test', onNotice: () => {} })
   const name = new URL(ctx.shadow.url).pathname.slice(1)
@@ -69,9 +68,8 @@ server('creates a uniquely named, shimmed database and drops it on dispose', asy
   assert.not.ok(await databaseExists(admin, name))
 })
 
-server('drops its database when the process gets SIGINT', async () => {
-  const admin = await testServer()
-  if (!admin) return console.log('    (no server: skipped)')
+onServer(server, 'a --shadow-url shadow needs a server')('drops its database when the process gets SIGINT', async () => {
+  const admin = SERVER!
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../helpers/shadow-child.ts', import.meta.url)), admin], { stdio: ['ignore', 'pipe', 'pipe'] })
   const name = await new Promise<string>((resolve, reject) => {
     let out = ''
@@ -88,16 +86,14 @@ server('drops its database when the process gets SIGINT', async () => {
   assert.not.ok(await databaseExists(admin, name))
 })
 
-server('has hosted Supabase\'s search_path, so an unqualified uuid_generate_v4() replays', async (ctx) => {
-  const admin = await testServer()
-  if (!admin) return console.log('    (no server: skipped)')
+onServer(server, 'a --shadow-url shadow needs a server')('has hosted Supabase\'s search_path, so an unqualified uuid_generate_v4() replays', async (ctx) => {
+  const admin = SERVER!
   ctx.shadow = await openShadow({ serverUrl: admin, app: 'shadow-test', onNotice: () => {} })
   assert.equal(await replayUuidChain(ctx.shadow.url), { failures: [], searchPath: '"$user", public, extensions' })
 })
 
-server('reports pg_net, pg_cron and vector as missing: a plain server cannot install the stubs as extensions', async (ctx) => {
-  const admin = await testServer()
-  if (!admin) return console.log('    (no server: skipped)')
+onServer(server, 'a --shadow-url shadow needs a server')('reports pg_net, pg_cron and vector as missing: a plain server cannot install the stubs as extensions', async (ctx) => {
+  const admin = SERVER!
   ctx.shadow = await openShadow({ serverUrl: admin, app: 'shadow-test', onNotice: () => {} })
   const status = Object.fromEntries(ctx.shadow.platform.extensions.map((e) => [e.name, e.status]))
   // Unless the server really has them (a supabase/postgres image does): then they are what they are.
