@@ -369,42 +369,81 @@ table.run()
 const guards = suite('guards are recognised by what they test, not by keywords')
 guards.before(loadParser)
 
-const GUARDED: [string, string][] = [
-  ['an earlier DROP POLICY IF EXISTS of the same policy', 'drop policy if exists "p" on public.notes;\ncreate policy "p" on public.notes using (true);'],
-  ['a DROP without IF EXISTS followed by the same CREATE (the re-run finds it)', 'drop policy "p" on public.notes;\ncreate policy "p" on public.notes using (true);'],
-  ['DROP TABLE IF EXISTS, then CREATE TABLE, its index and its policy', 'drop table if exists public.t cascade;\ncreate table public.t (id int);\ncreate index t_id_idx on public.t (id);\ncreate policy "p" on public.t using (true);'],
-  ['a DO block testing pg_type for that type', "do $$ begin if not exists (select 1 from pg_type where typname = 's') then create type s as enum ('a'); end if; end $$;"],
-  ['a DO block with an EXCEPTION handler for duplicate_object', "do $$ begin create type s as enum ('a'); exception when duplicate_object then null; end $$;"],
-  ["EXCEPTION WHEN SQLSTATE '42710'", "do $$ begin create policy p on public.notes using (true); exception when sqlstate '42710' then null; end $$;"],
-  ['a literal EXECUTE inside a catalog test', "do $$ begin if not exists (select 1 from pg_roles where rolname = 'r') then execute 'create role r'; end if; end $$;"],
-  ['INSERT … WHERE NOT EXISTS', "insert into storage.buckets (id, name) select 'a', 'a' where not exists (select 1 from storage.buckets where id = 'a');"],
-  ['DELETE of the rows before inserting them again', "delete from storage.buckets where id = 'a';\ninsert into storage.buckets (id, name) values ('a', 'a');"],
-  ['a DROP FUNCTION IF EXISTS of the same function with other spellings of its types', 'drop function if exists public.area(int4, pg_catalog.int4);\ncreate function public.area(w integer, h int default 1, out a int) language sql as $$ select w * h $$;'],
-  ['a DROP FUNCTION without arguments: the only function of that name', 'drop function public.area;\ncreate function public.area(w int, h int) returns int language sql as $$ select w * h $$;'],
-  ['a DELETE of the secret before vault.create_secret', "delete from vault.secrets where name = 'k';\nselect vault.create_secret('v', 'k');"],
-  ['vault.create_secret without a name (names need not be unique when absent)', "select vault.create_secret('v');"],
-  ['an INSERT whose key is generated on each run', "create table if not exists public.log (id uuid primary key default gen_random_uuid(), msg text);\ninsert into public.log (id, msg) values (gen_random_uuid(), 'x');"],
+// Each example is judged twice: by the checker (guarded or not) and by PostgreSQL (a guarded example runs twice on
+// a database that has public.notes, an unguarded one fails its second run). `setup` is the state a first run
+// left behind where the example cannot run on an empty database (a DROP without IF EXISTS).
+type GuardRow = { name: string; sql: string; setup?: string }
+const GUARDED: GuardRow[] = [
+  { name: 'an earlier DROP POLICY IF EXISTS of the same policy', sql: 'drop policy if exists "p" on public.notes;\ncreate policy "p" on public.notes using (true);' },
+  { name: 'a DROP without IF EXISTS followed by the same CREATE (the re-run finds it)', sql: 'drop policy "p" on public.notes;\ncreate policy "p" on public.notes using (true);', setup: 'create policy "p" on public.notes using (true);' },
+  { name: 'DROP TABLE IF EXISTS, then CREATE TABLE, its index and its policy', sql: 'drop table if exists public.t cascade;\ncreate table public.t (id int);\ncreate index t_id_idx on public.t (id);\ncreate policy "p" on public.t using (true);' },
+  { name: 'a DO block testing pg_type for that type', sql: "do $$ begin if not exists (select 1 from pg_type where typname = 's') then create type s as enum ('a'); end if; end $$;" },
+  { name: 'a DO block with an EXCEPTION handler for duplicate_object', sql: "do $$ begin create type s as enum ('a'); exception when duplicate_object then null; end $$;" },
+  { name: "EXCEPTION WHEN SQLSTATE '42710'", sql: "do $$ begin create policy p on public.notes using (true); exception when sqlstate '42710' then null; end $$;" },
+  { name: 'a literal EXECUTE inside a catalog test', sql: "do $$ begin if not exists (select 1 from pg_roles where rolname = 'r') then execute 'create role r'; end if; end $$;" },
+  { name: 'INSERT … WHERE NOT EXISTS', sql: "insert into storage.buckets (id, name) select 'a', 'a' where not exists (select 1 from storage.buckets where id = 'a');" },
+  { name: 'DELETE of the rows before inserting them again', sql: "delete from storage.buckets where id = 'a';\ninsert into storage.buckets (id, name) values ('a', 'a');" },
+  { name: 'a DROP FUNCTION IF EXISTS of the same function with other spellings of its types', sql: 'drop function if exists public.area(int4, pg_catalog.int4);\ncreate function public.area(w integer, h int default 1, out a int) language sql as $$ select w * h $$;' },
+  { name: 'a DROP FUNCTION without arguments: the only function of that name', sql: 'drop function public.area;\ncreate function public.area(w int, h int) returns int language sql as $$ select w * h $$;', setup: 'create function public.area(w int, h int) returns int language sql as $$ select w * h $$;' },
+  { name: 'a DELETE of the secret before vault.create_secret', sql: "delete from vault.secrets where name = 'k';\nselect vault.create_secret('v', 'k');" },
+  { name: 'vault.create_secret without a name (names need not be unique when absent)', sql: "select vault.create_secret('v');" },
+  { name: 'an INSERT whose key is generated on each run', sql: "create table if not exists public.log (id uuid primary key default gen_random_uuid(), msg text);\ninsert into public.log (id, msg) values (gen_random_uuid(), 'x');" },
 ]
-const UNGUARDED: [string, string, string][] = [
-  ['a catalog test about another object', "do $$ begin if not exists (select 1 from pg_type where typname = 'other') then create type s as enum ('a'); end if; end $$;", 'create-type'],
-  ['an EXCEPTION handler for another error', "do $$ begin create type s as enum ('a'); exception when undefined_table then null; end $$;", 'create-type'],
-  ['an IF that is not a catalog test', "do $$ begin if current_setting('app.env', true) = 'dev' then create policy p on public.notes using (true); end if; end $$;", 'create-policy'],
-  ['a DROP IF EXISTS of another policy', 'drop policy if exists "q" on public.notes;\ncreate policy "p" on public.notes using (true);', 'create-policy'],
-  ['a DROP FUNCTION IF EXISTS of another overload', 'drop function if exists public.f(text);\ncreate function public.f(a text, b int default 0) returns int language sql as $$ select 1 $$;', 'create-function'],
-  ['a vault.secrets test about another secret', "do $$ begin if not exists (select 1 from vault.secrets where name = 'other') then perform vault.create_secret('v', 'k'); end if; end $$;", 'vault-create-secret'],
-  ['format() EXECUTE of a CREATE POLICY', "do $$ begin execute format('create policy %I on public.notes using (true)', 'p'); end $$;", 'create-policy'],
+const UNGUARDED: (GuardRow & { rule: string })[] = [
+  { name: 'a catalog test about another object', sql: "do $$ begin if not exists (select 1 from pg_type where typname = 'other') then create type s as enum ('a'); end if; end $$;", rule: 'create-type' },
+  { name: 'an EXCEPTION handler for another error', sql: "do $$ begin create type s as enum ('a'); exception when undefined_table then null; end $$;", rule: 'create-type' },
+  { name: 'an IF that is not a catalog test', sql: "do $$ begin if coalesce(current_setting('app.env', true), 'dev') = 'dev' then create policy p on public.notes using (true); end if; end $$;", rule: 'create-policy' },
+  { name: 'a DROP IF EXISTS of another policy', sql: 'drop policy if exists "q" on public.notes;\ncreate policy "p" on public.notes using (true);', rule: 'create-policy' },
+  { name: 'a DROP FUNCTION IF EXISTS of another overload', sql: 'drop function if exists public.f(text);\ncreate function public.f(a text, b int default 0) returns int language sql as $$ select 1 $$;', rule: 'create-function' },
+  { name: 'a vault.secrets test about another secret', sql: "do $$ begin if not exists (select 1 from vault.secrets where name = 'other') then perform vault.create_secret('v', 'k'); end if; end $$;", rule: 'vault-create-secret' },
+  { name: 'format() EXECUTE of a CREATE POLICY', sql: "do $$ begin execute format('create policy %I on public.notes using (true)', 'p'); end $$;", rule: 'create-policy' },
 ]
-for (const [name, sql] of GUARDED) guards(`accepts ${name}`, () => assert.equal(errorsOf(sql), []))
-for (const [name, sql, rule] of UNGUARDED) guards(`still flags ${name}`, () => assert.equal(errorsOf(sql).map((f) => f.rule), [rule]))
+for (const row of GUARDED) guards(`accepts ${row.name}`, () => assert.equal(errorsOf(row.sql), []))
+for (const row of UNGUARDED) guards(`still flags ${row.name}`, () => assert.equal(errorsOf(row.sql).map((f) => f.rule), [row.rule]))
 
-guards('--fix rewrites a CREATE POLICY inside a DO block in place, in PL/pgSQL', () => {
+guards('PostgreSQL agrees: every accepted example runs twice, every flagged one fails its second run', async () => {
+  const disagreements: string[] = []
+  await inRolledBackTransaction(async (tx) => {
+    for (const [rows, guarded] of [[GUARDED, true], [UNGUARDED, false]] as const) {
+      for (const row of rows) {
+        const r = await twice(tx, NOTES + (row.setup ?? ''), row.sql)
+        if (!r.first.ok) disagreements.push(`${row.name}: fails its first run (${JSON.stringify(r.first)})`)
+        else if (r.second.ok !== guarded) disagreements.push(`${row.name}: the second run ${r.second.ok ? 'succeeds' : 'fails'}`)
+      }
+    }
+  })
+  assert.equal(disagreements, [])
+})
+
+// The example the checker once listed as unguarded: current_setting('app.env', true) is NULL where the setting was
+// never made, so the IF creates nothing and PostgreSQL runs the block twice without error. The checker flags it
+// all the same (it cannot know the setting of the database the file will meet): a conservative finding.
+guards("a setting test that is false here runs twice on PostgreSQL, and the checker still flags it (it cannot know the setting)", async () => {
+  const sql = "do $$ begin if current_setting('app.env', true) = 'dev' then create policy p on public.notes using (true); end if; end $$;"
+  assert.equal(errorsOf(sql).map((f) => f.rule), ['create-policy'])
+  await inRolledBackTransaction(async (tx) => {
+    const r = await twice(tx, NOTES, sql)
+    assert.ok(r.first.ok && r.second.ok, JSON.stringify(r))
+  })
+})
+
+// Both rewrites are run twice by PostgreSQL too, not only re-read by the checker.
+async function runsTwice(sql: string) {
+  await inRolledBackTransaction(async (tx) => {
+    const r = await twice(tx, NOTES, sql)
+    assert.ok(r.first.ok && r.second.ok, JSON.stringify(r))
+  })
+}
+guards('--fix rewrites a CREATE POLICY inside a DO block in place, in PL/pgSQL', async () => {
   const sql = "do $$\nbegin\n  create policy p on public.notes using (true);\nend\n$$;"
   assert.is(fixOf(sql), "do $$\nbegin\n  DROP POLICY IF EXISTS p ON public.notes;\ncreate policy p on public.notes using (true);\nend\n$$;")
+  await runsTwice(fixOf(sql))
 })
-guards('--fix wraps an inner CREATE TYPE in a plain IF (no nested DO)', () => {
+guards('--fix wraps an inner CREATE TYPE in a plain IF (no nested DO)', async () => {
   const sql = "do $$ begin create type s as enum ('a'); end $$;"
   assert.match(fixOf(sql), "do $$ begin IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type")
   assert.equal(errorsOf(fixOf(sql)), [])
+  await runsTwice(fixOf(sql))
 })
 guards.run()
 
