@@ -64,13 +64,18 @@ export async function runFile(tx: Tx, text: string): Promise<RunResult> {
 }
 
 // Each statement alone in its own savepoint (a failure does not stop the rest): true where it raised.
+// An internal error (XX000) is no verdict: PostgreSQL 15.20 raises "cannot start a subtransaction when there are
+// unprocessed inval messages" for ALTER DOMAIN … ADD CONSTRAINT in a savepoint after ALTER DOMAIN … DROP
+// CONSTRAINT in the same transaction, where db push (no savepoints) would succeed.
 export async function failingStatements(tx: Tx, statements: readonly string[]): Promise<boolean[]> {
   const out: boolean[] = []
   for (const s of statements) {
     try {
       await tx.savepoint((sp) => sp.unsafe(s))
       out.push(false)
-    } catch {
+    } catch (err) {
+      const e = err as { code?: string; message: string }
+      if (e.code === 'XX000') throw new Error(`PostgreSQL internal error, no verdict on ${JSON.stringify(s.slice(0, 80))}: ${e.message}`)
       out.push(true)
     }
   }
