@@ -72,7 +72,7 @@ async function measure(files: { file: string; text: string }[]): Promise<Figures
 // Measured on PostgreSQL 15 (the test server). The misses are real: the statement kinds the corpus gained for
 // issue #15 that the checker does not know yet (each judged by PostgreSQL), and two state-dependent cases.
 const CORPUS_FILES = 39
-const CORPUS_FIGURES = { statements: 279, truePositives: 91, falsePositives: 2, falseNegatives: 9, trueNegatives: 177, failingFiles: 33, fixedFiles: 29, fixPassesChecker: 33 }
+const CORPUS_FIGURES = { statements: 281, truePositives: 91, falsePositives: 2, falseNegatives: 10, trueNegatives: 178, failingFiles: 33, fixedFiles: 29, fixPassesChecker: 33 }
 const CORPUS_MISSES = [
   '--fix does not make 20250201000000_invites.sql run twice',
   'false positive 20250204000000_overloads_and_procedures.sql: create procedure public.refresh_stats(in a int, out b int) language pl',
@@ -84,6 +84,7 @@ const CORPUS_MISSES = [
   '--fix does not make 20250206000000_domains_types_renames.sql run twice',
   'false negative 20250207000000_inheritance_partitions.sql: alter table public.click_events inherit public.base_events',
   'false negative 20250207000000_inheritance_partitions.sql: alter table public.metrics detach partition public.metrics_2024',
+  'false negative 20250207000000_inheritance_partitions.sql: alter table public.legacy_flags drop column obsolete',
   '--fix does not make 20250207000000_inheritance_partitions.sql run twice',
   'false negative 20250208000000_wrappers_methods_conversions.sql: create foreign data wrapper kit_corpus_fdw',
   'false negative 20250208000000_wrappers_methods_conversions.sql: create access method kit_corpus_heap type table handler heap_tableam_h',
