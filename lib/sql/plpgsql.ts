@@ -55,10 +55,17 @@ export function catalogTest(condition: string): CatalogTest | null {
       // 'public.my_table', '"My Table"': keep the bare last name too.
       const s: string = v.sval.sval
       names.add(s)
-      names.add(s.split('.').at(-1)!.replace(/^"|"$/g, ''))
+      names.add(lastNamePart(s))
     }
   })
   return catalog ? { names } : null
+}
+
+// The last part of a qualified name as PostgreSQL reads it: '"a.b"' is one part, '""' inside quotes is one '"'
+// (PostgreSQL docs, "Identifiers and Key Words"). --fix writes such literals for names with quotes and dots.
+function lastNamePart(s: string): string {
+  const part = /(?:^|\.)("(?:[^"]|"")*"|[^."]*)$/.exec(s)?.[1] ?? s
+  return part.startsWith('"') && part.length > 1 ? part.slice(1, -1).replace(/""/g, '"') : part
 }
 
 // EXECUTE 'sql' / EXECUTE format('sql %I', …): the SQL text, with format() placeholders filled with dummies.

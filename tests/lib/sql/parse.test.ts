@@ -116,6 +116,12 @@ plpgsql('a catalog test is recognised by the relations and functions it reads', 
   assert.ok(catalogTest("to_regclass('public.t') is null"))
   assert.ok(catalogTest("not exists (select from information_schema.columns where column_name = 'c')"))
   assert.is(catalogTest("current_setting('app.env') = 'dev'"), null)
+})
+
+plpgsql('a catalog test names the object as PostgreSQL reads a quoted name: doubled quotes undone, dots inside quotes kept', () => {
+  assert.ok(catalogTest(`to_regclass('"it''s ""odd"" tbl"') is null`)!.names.has(`it's "odd" tbl`))
+  assert.ok(catalogTest(`to_regclass('public."a.b"') is null`)!.names.has('a.b'))
+  assert.ok(catalogTest(`to_regclass('public.plain') is null`)!.names.has('plain'))
   assert.is(catalogTest('not exists (select 1 from public.settings)'), null)
 })
 plpgsql.run()
