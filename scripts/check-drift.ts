@@ -3,7 +3,7 @@
 import { relative } from 'node:path'
 import { snapshotCatalog } from '../lib/catalog/snapshot.ts'
 import { describeProps } from '../lib/catalog/diff.ts'
-import { resolveDbUrl, resolveMigrationsDir, resolveShadowUrl } from '../lib/run/config.ts'
+import { assertDirFlag, resolveDbUrl, resolveMigrationsDir, resolveShadowUrl } from '../lib/run/config.ts'
 import { connect, describeDbError } from '../lib/db/connect.ts'
 import type { Sql } from '../lib/run/sql.ts'
 import { compareDrift, driftCount, replayWithProvenance, type DriftItem, type DriftReport } from '../lib/checks/drift.ts'
@@ -62,6 +62,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
     }
     const ignore = String(flags.ignore ?? '').split(',').map((p) => p.trim()).filter(Boolean)
     const dir = resolveMigrationsDir(flags.dir as string | undefined, io.cwd)
+    assertDirFlag(flags.dir as string | undefined, dir)
     const folder = listFolder(dir)
     for (const entry of folder.skipped) io.err(skipWarning(entry))
     if (!folder.exists) io.err(`${SCRIPT}: no migrations folder at ${dir}; comparing the database with an empty chain.`)

@@ -1,7 +1,7 @@
 // Compares supabase/migrations with the remote history table as `supabase migration list` and `db push` do,
 // and says, for every disagreement, what to run next.
 import { join, relative } from 'node:path'
-import { findProjectRoot, resolveDbUrl, resolveMigrationsDir } from '../lib/run/config.ts'
+import { assertDirFlag, findProjectRoot, resolveDbUrl, resolveMigrationsDir } from '../lib/run/config.ts'
 import { connect, describeDbError } from '../lib/db/connect.ts'
 import { KitError } from '../lib/run/errors.ts'
 import { listFolder, readMigration, skipWarning, type Folder } from '../lib/cli/folder.ts'
@@ -44,6 +44,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
   return scriptBody({ script: SCRIPT, usage: USAGE, flags: FLAGS }, args, io, async (flags, hide) => {
     // 1. Validate every input before the first connection.
     const dir = resolveMigrationsDir(flags.dir as string | undefined, io.cwd)
+    assertDirFlag(flags.dir as string | undefined, dir)
     const url = flags.offline ? undefined : resolveDbUrl(flags['db-url'] as string | undefined, env)
     hide(url)
 

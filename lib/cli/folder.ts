@@ -30,7 +30,7 @@ export function listFolder(dir: string): Folder {
   } catch (err) {
     // The CLI treats a missing folder as zero files.
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { dir, exists: false, files: [], skipped: [], clutter: [], duplicates: [] }
-    throw new KitError('FILE_UNREADABLE', `cannot read ${dir}: ${(err as Error).message}`)
+    throw new KitError('FILE_UNREADABLE', `cannot read ${dir}: ${(err as Error).message}`, 'Check the migrations folder (--dir)')
   }
   entries.sort((a, b) => byteOrder(a.name, b.name))
   const files: MigrationFile[] = []
@@ -86,7 +86,7 @@ export function readMigration(path: string): string {
   try {
     bytes = readFileSync(path)
   } catch (err) {
-    throw new KitError('FILE_UNREADABLE', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    throw new KitError('FILE_UNREADABLE', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'Check that the file exists and is readable (a dangling link, a permission)')
   }
   return decodeUtf8(bytes, path)
 }

@@ -1,5 +1,6 @@
 // The remote history table, supabase_migrations.schema_migrations, read and written as the Supabase CLI does
 // (pkg/migration/history.go, list.go, file.go).
+import { KitError } from '../run/errors.ts'
 import type { Sql } from '../run/sql.ts'
 
 export type HistoryRow = { version: string; name: string; statements: string[] | null }
@@ -16,6 +17,10 @@ export async function readHistory(sql: Sql): Promise<{ exists: boolean; rows: Hi
     return { exists: true, rows: [...rows] }
   } catch (err) {
     if (isUndefinedTable(err)) return { exists: false, rows: [] }
+    // 42703: a table of that name made by hand or by another tool, without the CLI's columns.
+    if ((err as { code?: string })?.code === '42703') {
+      throw new KitError('HISTORY_COLUMNS', `supabase_migrations.schema_migrations lacks the Supabase CLI's columns (${(err as Error).message})`, 'The CLI reads version text, name text and statements text[]; compare the table with those columns')
+    }
     throw err
   }
 }

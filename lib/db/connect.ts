@@ -23,8 +23,16 @@ export function parseDbUrl(url: string): URL {
     throw new KitError('BAD_DB_URL', `unsupported URL scheme "${parsed.protocol}" in ${redact(url, passwordOf(url))}`, 'Use a postgresql:// URL')
   }
   if (!parsed.hostname) throw new KitError('BAD_DB_URL', `no host in ${redact(url, passwordOf(url))}`, 'Use postgresql://user:password@host:5432/postgres')
+  // postgres.js treats any other sslmode as "try TLS", so a typo became a TLS handshake error; libpq refuses it
+  // (PostgreSQL docs, "Connection Strings", sslmode).
+  const sslmode = parsed.searchParams.get('sslmode')
+  if (sslmode !== null && !SSLMODES.includes(sslmode)) {
+    throw new KitError('BAD_DB_URL', `unknown sslmode "${sslmode}" in ${redact(url, passwordOf(url))}`, `Use one of ${SSLMODES.join(', ')}`)
+  }
   return parsed
 }
+
+const SSLMODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']
 
 // Supabase's transaction-mode pooler (port 6543) cannot keep prepared statements between transactions.
 export const isTransactionPooler = (url: URL) => url.port === '6543'
@@ -55,6 +63,11 @@ export function describeDbError(err: unknown, url: string): KitError {
   const where = hostOf(url)
   const secrets = passwordOf(url)
   const said = redact(String(e?.message ?? err), secrets)
+  // postgres.js starts TLS even when the server answers the SSLRequest with "no" (src/connection.js secure()), and
+  // the server then closes the socket: with sslmode=require that reset means "this server has no TLS".
+  if (e?.code === 'ECONNRESET' && requiresTls(url)) {
+    return new KitError('DB_UNREACHABLE', `${where} closed the connection during the TLS handshake: it does not offer TLS (sslmode=${sslmodeOf(url)})`, 'Use sslmode=disable for a server without TLS (Supabase always has it), or check the host and port')
+  }
   switch (e?.code) {
     case 'ECONNREFUSED':
     case 'ENOTFOUND':
@@ -79,6 +92,16 @@ export function describeDbError(err: unknown, url: string): KitError {
       return new KitError('DB_ERROR', `${said}${e?.code ? ` (${e.code})` : ''}`)
   }
 }
+
+function sslmodeOf(url: string): string | null {
+  try {
+    return new URL(url).searchParams.get('sslmode')
+  } catch {
+    return null
+  }
+}
+
+const requiresTls = (url: string) => ['require', 'verify-ca', 'verify-full'].includes(sslmodeOf(url) ?? '')
 
 function hostOf(url: string): string {
   try {

@@ -1,5 +1,5 @@
 // Where the kit finds the database and the migrations folder; the same order in every script.
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { KitError } from './errors.ts'
 
@@ -34,4 +34,12 @@ export function findProjectRoot(cwd: string): string {
 
 export function resolveMigrationsDir(dirFlag: string | undefined, cwd: string): string {
   return dirFlag ? resolve(cwd, dirFlag) : join(findProjectRoot(cwd), 'supabase', 'migrations')
+}
+
+// A folder named with --dir must exist: a mistyped path would otherwise read as an empty, clean folder (exit 0).
+// Without --dir a missing supabase/migrations is an empty folder, as the Supabase CLI treats it.
+export function assertDirFlag(dirFlag: string | undefined, dir: string): void {
+  if (!dirFlag) return
+  if (!existsSync(dir)) throw new KitError('FOLDER_MISSING', `no folder at ${dir} (--dir ${dirFlag})`, 'Check the path given to --dir')
+  if (!statSync(dir).isDirectory()) throw new KitError('FOLDER_MISSING', `${dir} is not a folder (--dir ${dirFlag})`, 'Give --dir the migrations folder, not a file')
 }

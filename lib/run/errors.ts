@@ -10,6 +10,7 @@ export type KitErrorCode =
   | 'DB_TIMEOUT'
   | 'DB_ERROR'
   | 'LOCKED'
+  | 'HISTORY_COLUMNS'
   | 'FOLDER_MISSING'
   | 'FILE_UNREADABLE'
   | 'NOT_UTF8'

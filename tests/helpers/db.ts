@@ -3,10 +3,11 @@
 // forces the embedded engine.
 import { randomBytes } from 'node:crypto'
 import postgres from 'postgres'
-import type { Callback, Test } from 'uvu'
+import type { Test } from 'uvu'
 import { startEmbedded, type Embedded } from '../../lib/db/embedded.ts'
 import type { Sql } from '../../lib/run/sql.ts'
 import { setPlatformSearchPath } from '../../lib/db/platform/shim.ts'
+import { registerIf } from './skip.ts'
 
 const LOCAL = 'postgresql://postgres@127.0.0.1:5432/postgres'
 let server: Promise<string | null> | undefined
@@ -39,16 +40,10 @@ export const engineName = async () => ((await testServer()) ? 'server' : 'pglite
 // that way, and a test that returns early would be counted as passed.
 export const SERVER: string | null = await testServer()
 
-// `t` itself on a real server; on the embedded engine, a registration that uvu counts as skipped (printing
-// why, once per test). PGlite has one backend and one user and serves one database whatever the URL says: roles,
-// privileges, concurrent sessions, database names, startup parameters and engine comparisons need a server.
-export function onServer<T>(t: Test<T>, why: string): (name: string, fn: Callback<T>) => void {
-  if (SERVER) return (name, fn) => t(name, fn)
-  return (name, fn) => {
-    console.log(`  skipped on pglite (${why}): ${name}`)
-    t.skip(name, fn)
-  }
-}
+// Registers a test that needs a real server, as skipped on the embedded engine. PGlite has one backend and one
+// user and serves one database whatever the URL says: roles, privileges, concurrent sessions, database names,
+// startup parameters and engine comparisons need a server.
+export const onServer = <T>(t: Test<T>, why: string) => registerIf(t, Boolean(SERVER), `pglite: ${why}`)
 
 export async function createTempDatabase(): Promise<string> {
   const admin = await testServer()
