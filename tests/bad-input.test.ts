@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs'
-import { createServer as createTcpServer, type Server } from 'node:net'
-import { createServer as createHttpServer } from 'node:http'
+import type { Server } from 'node:net'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -9,6 +8,7 @@ import { main as checkDrift } from '../scripts/check-drift.ts'
 import { main as checkIdempotent } from '../scripts/check-idempotent.ts'
 import { main as checkSync } from '../scripts/check-sync.ts'
 import { client, createTempDatabase, dropTempDatabase, onServer, SERVER } from './helpers/db.ts'
+import { httpServer, portOf, refusingServer } from './helpers/fake-servers.ts'
 import { captureIo, makeProject, type Project } from './helpers/project.ts'
 import { registerIf } from './helpers/skip.ts'
 
@@ -33,6 +33,8 @@ type Row = {
   arrange?: (p: Project) => void
   // The URL to give --db-url (default: the test database, with a password the trust-auth server ignores).
   url?: (ctx: Ctx) => Promise<string>
+  // The URL leads nowhere near the test database: the run needs no database of its own.
+  noDb?: true
   history?: 'cli' | 'odd-columns' | 'no-access'
   args?: (p: Project) => string[]
   expect: Partial<Record<Script, Expect>>
@@ -56,41 +58,6 @@ function tenMegabytes(): string {
   while (parts.join('').length < 10 * 1024 * 1024) parts.push(insert)
   return parts.join('')
 }
-
-// A listener that speaks just enough of the PostgreSQL protocol to ask for a password and refuse it with 28P01,
-// as a server with password authentication does ("Message Formats" in the PostgreSQL docs): the test server here
-// trusts every local connection, so a wrong password cannot be had from it.
-function refusingServer(): Promise<Server> {
-  const message = (type: string, body: Buffer) => {
-    const head = Buffer.alloc(5)
-    head.write(type, 0)
-    head.writeInt32BE(body.length + 4, 1)
-    return Buffer.concat([head, body])
-  }
-  const server = createTcpServer((socket) => {
-    let startup = true
-    socket.on('data', (chunk) => {
-      if (startup) {
-        startup = false
-        const cleartext = Buffer.alloc(4)
-        cleartext.writeInt32BE(3)
-        socket.write(message('R', cleartext))
-      } else if (chunk[0] === 0x70) {
-        const fields = ['SFATAL', 'VFATAL', 'C28P01', 'Mpassword authentication failed for user "postgres"'].map((f) => `${f}\0`).join('')
-        socket.end(message('E', Buffer.from(`${fields}\0`)))
-      }
-    })
-    socket.on('error', () => {})
-  })
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
-}
-
-function httpServer(): Promise<Server> {
-  const server = createHttpServer((_req, res) => res.end('hello'))
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server as unknown as Server)))
-}
-
-const portOf = (server: Server) => (server.address() as { port: number }).port
 
 async function listening(ctx: Ctx, start: () => Promise<Server>): Promise<number> {
   const server = await start()
@@ -223,6 +190,7 @@ const ROWS: Row[] = [
   },
   {
     name: 'no database URL at all',
+    noDb: true,
     url: async () => '',
     expect: {
       'check-sync': { code: 2, says: /no database URL\. Pass --db-url, or set SUPABASE_DB_URL or DATABASE_URL/ },
@@ -231,6 +199,7 @@ const ROWS: Row[] = [
   },
   {
     name: 'a URL with another scheme',
+    noDb: true,
     url: async () => `mysql://root:${PASSWORD}@127.0.0.1:3306/app`,
     expect: {
       'check-sync': { code: 2, says: /unsupported URL scheme "mysql:" in mysql:\/\/root:\*\*\*\*@127\.0\.0\.1:3306\/app\. Use a postgresql:\/\/ URL\./ },
@@ -257,6 +226,7 @@ const ROWS: Row[] = [
   },
   {
     name: 'a port where nothing listens',
+    noDb: true,
     url: async () => `postgresql://postgres:${PASSWORD}@127.0.0.1:1/postgres`,
     expect: {
       'check-sync': { code: 2, says: /cannot reach 127\.0\.0\.1:1\/postgres \(ECONNREFUSED\)\. Check --db-url or start the database\./ },
@@ -265,6 +235,7 @@ const ROWS: Row[] = [
   },
   {
     name: 'a host name that does not resolve',
+    noDb: true,
     url: async () => `postgresql://postgres:${PASSWORD}@no-such-host.invalid:5432/postgres`,
     expect: {
       'check-sync': { code: 2, says: /cannot reach no-such-host\.invalid:5432\/postgres \(ENOTFOUND\)/ },
@@ -273,6 +244,7 @@ const ROWS: Row[] = [
   },
   {
     name: 'a port that answers but is not PostgreSQL (an HTTP server)',
+    noDb: true,
     pending: NEEDS_DEADLINE,
     url: async (ctx) => `postgresql://postgres:${PASSWORD}@127.0.0.1:${await listening(ctx, httpServer)}/postgres?connect_timeout=3`,
     expect: {
@@ -283,6 +255,7 @@ const ROWS: Row[] = [
   {
     // 10.255.255.1 is routed here and drops every packet (measured: a connect waits until the client gives up).
     name: 'an address that drops packets',
+    noDb: true,
     pending: NEEDS_DEADLINE,
     url: async () => `postgresql://postgres:${PASSWORD}@10.255.255.1:5432/postgres?connect_timeout=3`,
     expect: {
@@ -292,6 +265,7 @@ const ROWS: Row[] = [
   },
   {
     name: 'a wrong password',
+    noDb: true,
     url: async (ctx) => `postgresql://postgres:${PASSWORD}@127.0.0.1:${await listening(ctx, refusingServer)}/postgres`,
     expect: {
       'check-sync': { code: 2, says: /authentication failed for 127\.0\.0\.1:\d+\/postgres: password authentication failed for user "postgres"\. Check the user and password in the URL\./ },
@@ -411,7 +385,7 @@ for (const row of ROWS) {
       row.arrange?.(ctx.project)
       let url: string | undefined
       if (usesDb(script)) {
-        ctx.url = await createTempDatabase()
+        if (!row.noDb) ctx.url = await createTempDatabase()
         const roleUrl = row.history ? await arrangeHistory(ctx, row.history) : undefined
         url = roleUrl ?? (row.url ? await row.url(ctx) : await testUrl(ctx))
       }
