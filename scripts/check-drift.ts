@@ -4,7 +4,7 @@ import { relative } from 'node:path'
 import { snapshotCatalog } from '../lib/catalog/snapshot.ts'
 import { describeProps } from '../lib/catalog/diff.ts'
 import { resolveDbUrl, resolveMigrationsDir, resolveShadowUrl } from '../lib/run/config.ts'
-import { connect, describeDbError } from '../lib/db/connect.ts'
+import { describeDbError, openConnection } from '../lib/db/connect.ts'
 import type { Sql } from '../lib/run/sql.ts'
 import { compareDrift, driftCount, replayWithProvenance, type DriftItem, type DriftReport } from '../lib/checks/drift.ts'
 import { KitError } from '../lib/run/errors.ts'
@@ -98,7 +98,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
   })
 
   async function withDb<T>(target: string, body: (sql: Sql) => Promise<T>, onNotice = (m: string) => io.err(m)): Promise<T> {
-    const sql = connect(target, { app: SCRIPT, onNotice })
+    const sql = await openConnection(target, { app: SCRIPT, onNotice })
     try {
       return await body(sql)
     } catch (err) {
