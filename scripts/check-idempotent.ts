@@ -11,7 +11,7 @@ import { collectPaths, collectStaged, type InputFile, type Inputs } from '../lib
 import { colors, EXIT, githubAnnotation, toJson, useColor, wantsAnnotations } from '../lib/run/output.ts'
 import { loadParser } from '../lib/sql/parse.ts'
 import { FILE_CHECKS, RULES } from '../lib/sql/rules/index.ts'
-import { missingExtensionsWarning } from '../lib/db/platform/extensions.ts'
+import { missingExtensionsWarning, standInsNote } from '../lib/db/platform/extensions.ts'
 import { renderSarif } from '../lib/run/sarif.ts'
 import { flagNames, processIo, runMain, scriptBody, type Io } from '../lib/run/script.ts'
 
@@ -210,6 +210,8 @@ async function replay(dir: string, shadowUrl: string | undefined, json: boolean,
   if (!folder.exists) throw new KitError('FOLDER_MISSING', `no migrations folder at ${dir}`, 'Pass the folder: --replay <dir>')
   const run = await replayOnShadow(folder.files, { serverUrl: shadowUrl, app: SCRIPT, onNotice: () => {} })
   io.err(describeShadow(run.shadow))
+  const standIns = standInsNote(run.shadow.stubs ?? [])
+  if (standIns) io.err(`${SCRIPT}: ${standIns}.`)
   const lacking = missingExtensionsWarning(folder.files.map((f) => readMigration(f.path)), run.shadow.missing)
   if (lacking) io.err(`${SCRIPT}: warning: ${lacking}.`)
   io.out(json ? toJson({ clean: replayClean(run), shadow: run.shadow, ...run.report }) : renderReplay(run, relative(io.cwd, dir) || '.'))

@@ -24,6 +24,13 @@ export async function snapshotCatalog(sql: Sql): Promise<Catalog> {
   })) as Catalog
 }
 
+// The same snapshot inside a transaction the caller holds (what a failing file made before it failed, read before
+// the caller rolls it back).
+export async function snapshotInTransaction(tx: Sql): Promise<Catalog> {
+  await tx`set local search_path = ''`
+  return readCatalog(tx)
+}
+
 async function readCatalog(sql: Sql): Promise<Catalog> {
   const [{ num }] = await sql<{ num: number }[]>`select current_setting('server_version_num')::int as num`
   const items: CatalogItem[] = []

@@ -72,3 +72,24 @@ export async function applyChain(sql: Sql, files: readonly MigrationFile[], opti
   }
   return { applied }
 }
+
+// A file's first `count` statements (those that ran before it failed) in a transaction that is always rolled back,
+// with `inspect` reading the database in between: what a failing file would have made before its failure, without
+// leaving any of it behind (db push leaves nothing of a failed file either).
+export async function inspectPartialFile<T>(sql: Sql, file: MigrationFile, count: number, inspect: (tx: Sql) => Promise<T>): Promise<T> {
+  const statements = (splitAndTrim(readMigration(file.path)) ?? []).slice(0, count)
+  await sql`RESET ALL`
+  let seen: { value: T } | undefined
+  await sql
+    .begin(async (tx) => {
+      for (const statement of statements) await tx.unsafe(statement, [], EXTENDED_PROTOCOL)
+      seen = { value: await inspect(tx as unknown as Sql) }
+      throw ROLLBACK
+    })
+    .catch((err) => {
+      if (err !== ROLLBACK) throw err
+    })
+  return seen!.value
+}
+
+const ROLLBACK = new Error('rollback: inspected only')
