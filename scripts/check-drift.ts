@@ -151,6 +151,7 @@ function render(r: DriftReport, relDir: string, color: boolean): string {
     }),
   )
   if (r.pending.length) out.push(c.dim(`Pending (not applied yet, not drift): ${r.pending.join(', ')}`), '')
+  if (r.platform.length) out.push(c.dim(`Platform objects, not drift (made by Supabase, stood in for by the shadow's platform shim; no file made them): ${r.platform.join(', ')}`), '')
   if (r.ignored) out.push(c.dim(`${r.ignored} difference(s) left out by --ignore.`), '')
   const count = driftCount(r)
   out.push(
