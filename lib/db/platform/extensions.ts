@@ -11,6 +11,7 @@ export const PREINSTALLED_EXTENSIONS = ['pgcrypto', 'uuid-ossp', 'pg_stat_statem
 const REFERENCED_EXTENSIONS = [
   'pgcrypto', 'uuid-ossp', 'pg_stat_statements', 'pg_trgm', 'citext', 'unaccent', 'fuzzystrmatch', 'hstore', 'ltree',
   'btree_gin', 'btree_gist', 'moddatetime', 'pg_net', 'pg_cron', 'pgsodium', 'supabase_vault', 'pg_graphql', 'vector', 'pgjwt',
+  'pgmq', 'pg_tle', 'http', 'pg_jsonschema', 'pg_hashids', 'index_advisor', 'wrappers', 'hypopg', 'plpgsql_check', 'pgtap',
 ] as const
 
 export type ExtensionStatus = { name: string; status: 'installed' | 'available' | 'stub' | 'missing' }
