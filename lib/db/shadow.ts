@@ -81,7 +81,10 @@ async function servePglite(db: PGlite, options: ShadowOptions, started: number):
 async function openServerShadow(serverUrl: string, options: ShadowOptions): Promise<Shadow> {
   const started = Date.now()
   const name = `smk_shadow_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`
-  const admin = await openConnection(serverUrl, { app: options.app, onNotice: options.onNotice })
+  const admin = await openConnection(serverUrl, { app: options.app, onNotice: options.onNotice }).catch((err) => {
+    const e = describeDbError(err, serverUrl)
+    throw new KitError('SHADOW', `cannot connect to the --shadow-url server: ${e.message}`, e.hint ?? 'Check --shadow-url, or omit it to use the embedded PGlite')
+  })
   try {
     await admin`create database ${admin(name)}`
   } catch (err) {
