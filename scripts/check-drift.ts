@@ -4,7 +4,7 @@ import { relative } from 'node:path'
 import { snapshotCatalog } from '../lib/catalog/snapshot.ts'
 import { describeProps } from '../lib/catalog/diff.ts'
 import { assertDirFlag, resolveDbUrl, resolveMigrationsDir, resolveShadowUrl } from '../lib/run/config.ts'
-import { connect, describeDbError } from '../lib/db/connect.ts'
+import { describeDbError, openConnection } from '../lib/db/connect.ts'
 import type { Sql } from '../lib/run/sql.ts'
 import { compareDrift, driftCount, replayWithProvenance, type DriftItem, type DriftReport } from '../lib/checks/drift.ts'
 import { KitError } from '../lib/run/errors.ts'
@@ -99,7 +99,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
   })
 
   async function withDb<T>(target: string, body: (sql: Sql) => Promise<T>, onNotice = (m: string) => io.err(m)): Promise<T> {
-    const sql = connect(target, { app: SCRIPT, onNotice })
+    const sql = await openConnection(target, { app: SCRIPT, onNotice })
     try {
       return await body(sql)
     } catch (err) {
@@ -152,6 +152,7 @@ function render(r: DriftReport, relDir: string, color: boolean): string {
     }),
   )
   if (r.pending.length) out.push(c.dim(`Pending (not applied yet, not drift): ${r.pending.join(', ')}`), '')
+  if (r.platform.length) out.push(c.dim(`Platform objects, not drift (made by Supabase, stood in for by the shadow's platform shim; no file made them): ${r.platform.join(', ')}`), '')
   if (r.ignored) out.push(c.dim(`${r.ignored} difference(s) left out by --ignore.`), '')
   const count = driftCount(r)
   out.push(

@@ -8,10 +8,11 @@ import { listFolder, readMigration } from '../lib/cli/folder.ts'
 import { checkSql, folderContext, type FileReport, type Finding } from '../lib/sql/idempotency.ts'
 import { isIgnored, readIdempotencyConfig, type IdempotencyConfig } from '../lib/run/kit-config.ts'
 import { collectPaths, collectStaged, type InputFile, type Inputs } from '../lib/checks/migration-inputs.ts'
+import { describeHolds, heldFromFix, type FixHold } from '../lib/checks/fix-targets.ts'
 import { colors, EXIT, githubAnnotation, toJson, useColor, wantsAnnotations } from '../lib/run/output.ts'
 import { loadParser } from '../lib/sql/parse.ts'
 import { FILE_CHECKS, RULES } from '../lib/sql/rules/index.ts'
-import { missingExtensionsWarning } from '../lib/db/platform/extensions.ts'
+import { missingExtensionsWarning, standInsNote } from '../lib/db/platform/extensions.ts'
 import { renderSarif } from '../lib/run/sarif.ts'
 import { flagNames, processIo, runMain, scriptBody, type Io } from '../lib/run/script.ts'
 
@@ -23,13 +24,18 @@ With no paths it checks the whole migrations folder.
 
 Options:
   --dir <path>     migrations folder (default: <project root>/supabase/migrations)
-  --fix            rewrite failing statements in place into their idempotent form (comments and layout kept)
+  --fix            rewrite failing statements in place into their idempotent form (comments and layout kept);
+                   files the database already applied (when a URL is known) or git already committed are
+                   left as they are, and said so
+  --db-url <url>   with --fix: the database whose history says which files are applied
+                   (else SUPABASE_DB_URL, else DATABASE_URL; none: not checked)
   --out <dir>      with --fix: write the rewritten files to <dir> instead of in place
   --json           print one JSON document (findings per file)
   --sarif          print one SARIF 2.1.0 document (for code scanning)
   --staged         check the staged blobs of the migrations folder (pre-commit hook): new and changed
                    migrations, folder clutter, duplicate versions, names, and edits of committed migrations
-  --allow-edit     with --staged: accept edits, renames and deletions of already committed migrations
+  --allow-edit     with --staged: accept edits, renames and deletions of already committed migrations;
+                   with --fix: rewrite applied and committed files too
   --replay         ask PostgreSQL instead: apply the folder (or the one folder given) on a shadow database as
                    db push does, then every file again; report files whose second run fails or changes the catalog
   --shadow-url <url>
@@ -48,20 +54,21 @@ Exit codes:
   0  every statement can run twice (warnings alone do not fail)
   1  findings: statements that fail on a re-run, unparsable or non-UTF-8 files, refused staged changes;
      with --replay: files that fail or change the catalog when run a second time
-  2  usage or runtime error (unknown flag, missing folder, bad config, git failure)
+  2  usage or runtime error (unknown flag, missing folder, bad config, git failure, unreachable --db-url)
 
 Environment:
+  SUPABASE_DB_URL, DATABASE_URL  with --fix: the database when --db-url is absent (.env is read)
   GITHUB_ACTIONS=true          also print GitHub annotations
   NO_COLOR                     disable colour
   SHADOW_DATABASE_URL          with --replay: the shadow server when --shadow-url is absent
   MIGRATION_KIT_ALLOW_EDIT=1   read by .husky/pre-commit: adds --allow-edit to its --staged run
 `
 
-export const FLAGS = { string: ['dir', 'out', 'shadow-url'], boolean: ['fix', 'json', 'sarif', 'staged', 'allow-edit', 'replay', 'debug', 'help'] }
+export const FLAGS = { string: ['dir', 'out', 'shadow-url', 'db-url'], boolean: ['fix', 'json', 'sarif', 'staged', 'allow-edit', 'replay', 'debug', 'help'] }
 export const flags = flagNames(FLAGS)
 const SCRIPT = 'check-idempotent'
 
-export type FileResult = { file: string; findings: Finding[]; suppressed: number; fixed?: { statements: number; written: string } }
+export type FileResult = { file: string; findings: Finding[]; suppressed: number; fixed?: { statements: number; written: string }; held?: FixHold['reason'] }
 
 export async function main(args: string[], env: NodeJS.ProcessEnv = process.env, io: Io = processIo()): Promise<number> {
   return scriptBody({ script: SCRIPT, usage: USAGE, flags: FLAGS }, args, io, async (f, hide) => {
@@ -70,7 +77,8 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
     if (f.json && f.sarif) throw usage('--json and --sarif exclude each other')
     if (f.out && !f.fix) throw usage('--out needs --fix')
     if (f.staged && (f.fix || f._.length)) throw usage('--staged checks the index: it takes no paths and no --fix (fix the work tree, then git add)')
-    if (f['allow-edit'] && !f.staged) throw usage('--allow-edit needs --staged')
+    if (f['allow-edit'] && !f.staged && !f.fix) throw usage('--allow-edit needs --staged or --fix')
+    if (f['db-url'] && !f.fix) throw usage('--db-url needs --fix')
     if (f.replay && (f.fix || f.staged || f.sarif || f._.length > 1)) throw usage('--replay takes one folder and excludes --fix, --staged and --sarif')
     if (f['shadow-url'] && !f.replay) throw usage('--shadow-url needs --replay')
     const root = findProjectRoot(io.cwd)
@@ -90,8 +98,15 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
     const checked = check(inputs, checker, ignore)
     let results = checked.results
 
-    // 4. Rewrite what fails, then check the rewritten text again.
-    if (f.fix) results = fix(inputs, checked, checker, io.cwd, f.out ? resolve(io.cwd, f.out as string) : undefined)
+    // 4. Rewrite what fails, then check the rewritten text again; never a file already applied or committed
+    //    (unless --allow-edit).
+    if (f.fix) {
+      const url = (f['db-url'] as string | undefined) || env.SUPABASE_DB_URL || env.DATABASE_URL
+      hide(url)
+      const applied = url ? await appliedVersions(url) : undefined
+      const holds = f['allow-edit'] ? [] : await heldFromFix(inputs.files, { applied, cwd: io.cwd })
+      results = fix(inputs, checked, checker, io.cwd, f.out ? resolve(io.cwd, f.out as string) : undefined, holds)
+    }
 
     // 5. Report. (Checks that need a database, such as a replay on a shadow database, slot in before this step.)
     return report(results, inputs, { json: Boolean(f.json), sarif: Boolean(f.sarif), staged: Boolean(f.staged), fix: Boolean(f.fix) }, env, io)
@@ -122,11 +137,28 @@ function check(inputs: Inputs, checker: Checker, ignore: (input: InputFile) => b
   return { results, plans }
 }
 
-function fix(inputs: Inputs, checked: ReturnType<typeof check>, checker: Checker, cwd: string, out: string | undefined): FileResult[] {
+// The versions the database's history lists (the CLI's query; no table: none applied).
+async function appliedVersions(url: string): Promise<Set<string>> {
+  // Imported here: the pre-commit hook's static run never connects and must not load the driver.
+  const { describeDbError, openConnection } = await import('../lib/db/connect.ts')
+  const { readHistory } = await import('../lib/cli/history.ts')
+  const sql = await openConnection(url, { app: SCRIPT, onNotice: () => {} })
+  try {
+    return new Set((await readHistory(sql)).rows.map((r) => r.version))
+  } catch (err) {
+    throw describeDbError(err, url)
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+}
+
+function fix(inputs: Inputs, checked: ReturnType<typeof check>, checker: Checker, cwd: string, out: string | undefined, holds: readonly FixHold[]): FileResult[] {
+  const held = new Map(holds.map((h) => [h.display, h.reason]))
   return checked.results.map((result) => {
     const input = inputs.files.find((i) => i.display === result.file)
     const plans = checked.plans.get(result.file) ?? []
     if (!input?.text || !input.path || plans.length === 0) return result
+    if (held.has(result.file)) return { ...result, held: held.get(result.file) }
     const { text: fixedText, applied, failures } = applyParsableFixes(input.text, plans)
     if (applied.length === 0) return { ...result, findings: [...result.findings, ...failures].sort(byPlace) }
     const again = checker(input, fixedText)
@@ -157,7 +189,8 @@ function report(results: FileResult[], inputs: Inputs, mode: Mode, env: NodeJS.P
     const rules = [...RULES, ...Object.entries(FILE_CHECKS).map(([id, c]) => ({ id, ...c }))]
     io.out(toJson(renderSarif(results, rules)))
   } else if (mode.json) {
-    io.out(toJson({ clean: errors === 0, summary, files: results }))
+    const notRewritten = results.filter((r) => r.held).map((r) => ({ file: r.file, reason: r.held }))
+    io.out(toJson({ clean: errors === 0, summary, files: results, ...(mode.fix ? { notRewritten } : {}) }))
   } else {
     // A commit that stages no migration gets no output from the hook.
     const quiet = mode.staged && summary.files === 0 && all.length === 0
@@ -187,6 +220,7 @@ function renderText(results: FileResult[], s: Summary, mode: Mode, color: boolea
     })
     out.push('')
   }
+  out.push(...describeHolds(results.filter((r) => r.held).map((r) => ({ display: r.file, reason: r.held! }))))
   const checked = mode.staged ? `${s.files} staged migration file(s)` : `${s.files} file(s)`
   if (s.errors === 0) {
     out.push(c.green(`${checked} checked: every statement can run twice.`) + (s.warnings ? ` ${s.warnings} warning(s).` : '') + (s.suppressed ? ` ${s.suppressed} suppressed.` : ''))
@@ -210,6 +244,8 @@ async function replay(dir: string, shadowUrl: string | undefined, json: boolean,
   if (!folder.exists) throw new KitError('FOLDER_MISSING', `no migrations folder at ${dir}`, 'Pass the folder: --replay <dir>')
   const run = await replayOnShadow(folder.files, { serverUrl: shadowUrl, app: SCRIPT, onNotice: () => {} })
   io.err(describeShadow(run.shadow))
+  const standIns = standInsNote(run.shadow.stubs ?? [])
+  if (standIns) io.err(`${SCRIPT}: ${standIns}.`)
   const lacking = missingExtensionsWarning(folder.files.map((f) => readMigration(f.path)), run.shadow.missing)
   if (lacking) io.err(`${SCRIPT}: warning: ${lacking}.`)
   io.out(json ? toJson({ clean: replayClean(run), shadow: run.shadow, ...run.report }) : renderReplay(run, relative(io.cwd, dir) || '.'))

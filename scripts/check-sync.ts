@@ -2,7 +2,7 @@
 // and says, for every disagreement, what to run next.
 import { join, relative } from 'node:path'
 import { assertDirFlag, findProjectRoot, resolveDbUrl, resolveMigrationsDir } from '../lib/run/config.ts'
-import { connect, describeDbError } from '../lib/db/connect.ts'
+import { describeDbError, openConnection } from '../lib/db/connect.ts'
 import { KitError } from '../lib/run/errors.ts'
 import { listFolder, readMigration, skipWarning, type Folder } from '../lib/cli/folder.ts'
 import { readHistory } from '../lib/cli/history.ts'
@@ -67,7 +67,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
     }
 
     // 4. Read the remote history with the CLI's query (a missing table is an empty history).
-    const sql = connect(url!, { app: SCRIPT, onNotice: (m) => io.err(m) })
+    const sql = await openConnection(url!, { app: SCRIPT, onNotice: (m) => io.err(m) })
     let history: Awaited<ReturnType<typeof readHistory>>
     try {
       history = await readHistory(sql)

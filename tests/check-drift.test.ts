@@ -165,3 +165,74 @@ usage('--help prints USAGE and exits 0', async () => {
   assert.is(cap.out(), USAGE)
 })
 usage.run()
+
+// ---
+type PlatformCtx = { url: string; project?: ReturnType<typeof makeProject> }
+const platform = suite<PlatformCtx>('check-drift: the platform\'s objects are never blamed on a file')
+platform.before.each(async (ctx) => {
+  ctx.url = await createTempDatabase()
+})
+platform.after.each(async (ctx) => {
+  ctx.project?.remove()
+  await dropTempDatabase(ctx.url)
+})
+
+platform('with an empty folder, a database that has only the platform shim has no drift', async (ctx) => {
+  const sql = connect(ctx.url, { app: 'drift-test', onNotice: () => {} })
+  await applyPlatformShim(sql)
+  await sql.end({ timeout: 5 })
+  ctx.project = makeProject({})
+  const { code, report } = await runJson(['--db-url', ctx.url, ...(await shadowArgs())], ctx.project.root)
+  assert.is(code, 0)
+  assert.equal([report.remoteOnly, report.missingOnRemote, report.differs, report.platform], [[], [], [], []])
+})
+
+platform('with an empty folder, platform objects the database lacks are listed as the platform\'s, not as missing', async (ctx) => {
+  // A database without the shim's default privileges, publication, RLS flags and extensions: none is a file's.
+  ctx.project = makeProject({})
+  const { code, report } = await runJson(['--db-url', ctx.url, ...(await shadowArgs())], ctx.project.root)
+  assert.is(code, 0)
+  assert.equal(report.missingOnRemote, [])
+  for (const key of ['publication supabase_realtime', 'row level security auth.users', 'extension pgcrypto', 'privileges on schema public to anon']) {
+    assert.ok(report.platform.includes(key), key)
+  }
+})
+
+platform('an older storage.buckets without file_size_limit and allowed_mime_types is read, and its rows compared', async (ctx) => {
+  const sql = connect(ctx.url, { app: 'drift-test', onNotice: () => {} })
+  try {
+    // storage.buckets as before supabase/storage migration 0013 (the shim keeps a table that exists).
+    await sql.unsafe(`create schema storage;
+      create table storage.buckets (id text primary key, name text not null, owner uuid, created_at timestamptz default now(),
+        updated_at timestamptz default now(), public boolean default false)`)
+    await applyPlatformShim(sql)
+    ctx.project = makeProject({ '20250101000000_avatars.sql': "insert into storage.buckets (id, name, public) values ('avatars', 'avatars', true);\n" })
+    const r = await applyChain(sql, listFolder(ctx.project.migrations).files, { record: true })
+    assert.is(r.failure, undefined)
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+  const { code, report, err } = await runJson(['--db-url', ctx.url, ...(await shadowArgs())], ctx.project.root)
+  assert.is(err.includes('file_size_limit'), false, err)
+  assert.is(code, 0)
+  assert.equal([report.remoteOnly, report.missingOnRemote, report.differs], [[], [], []])
+})
+
+platform('a bucket made by hand on an older storage.buckets is named as a hand edit', async (ctx) => {
+  const sql = connect(ctx.url, { app: 'drift-test', onNotice: () => {} })
+  try {
+    await sql.unsafe(`create schema storage;
+      create table storage.buckets (id text primary key, name text not null, owner uuid, public boolean default false)`)
+    await applyPlatformShim(sql)
+    await sql.unsafe("insert into storage.buckets (id, name) values ('by-hand', 'by-hand')")
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+  ctx.project = makeProject({})
+  const { code, report } = await runJson(['--db-url', ctx.url, ...(await shadowArgs())], ctx.project.root)
+  assert.is(code, 1)
+  assert.equal(report.remoteOnly, [{ key: 'storage bucket "by-hand"' }])
+})
+
+platform.run()
+

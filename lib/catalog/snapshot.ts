@@ -24,6 +24,13 @@ export async function snapshotCatalog(sql: Sql): Promise<Catalog> {
   })) as Catalog
 }
 
+// The same snapshot inside a transaction the caller holds (what a failing file made before it failed, read before
+// the caller rolls it back).
+export async function snapshotInTransaction(tx: Sql): Promise<Catalog> {
+  await tx`set local search_path = ''`
+  return readCatalog(tx)
+}
+
 async function readCatalog(sql: Sql): Promise<Catalog> {
   const [{ num }] = await sql<{ num: number }[]>`select current_setting('server_version_num')::int as num`
   const items: CatalogItem[] = []
@@ -369,8 +376,15 @@ async function readPlatformRows(sql: Sql, add: Add): Promise<void> {
   const [present] = await sql<{ buckets: boolean; cron: boolean }[]>`
     select to_regclass('storage.buckets') is not null as buckets, to_regclass('cron.job') is not null as cron`
   if (present.buckets) {
+    // Older projects' storage.buckets lack file_size_limit and allowed_mime_types (supabase/storage migration
+    // 0013-add-bucket-custom-limits): read only the columns this database has, NULL for the others.
+    const columns = new Set((await sql<{ name: string }[]>`
+      select attname as name from pg_attribute where attrelid = 'storage.buckets'::regclass and attnum > 0 and not attisdropped`).map((c) => c.name))
+    const size = columns.has('file_size_limit') ? sql`file_size_limit::text` : sql`null::text`
+    const mimes = columns.has('allowed_mime_types') ? sql`allowed_mime_types` : sql`null::text[]`
+    const isPublic = columns.has('public') ? sql`public` : sql`null::boolean`
     for (const r of await sql<Row[]>`
-      select id, name, public, file_size_limit::text as size, allowed_mime_types as mimes from storage.buckets`) {
+      select id, name, ${isPublic} as public, ${size} as size, ${mimes} as mimes from storage.buckets`) {
       const props: Record<string, string> = { name: s(r.name), public: r.public ? 'yes' : 'no' }
       put(props, 'file size limit', r.size)
       put(props, 'allowed mime types', ((r.mimes as string[] | null) ?? []).join(', '))

@@ -16,6 +16,9 @@ export type FileReplay = {
   createdBy: Record<string, string>
   failures: ApplyFailure[]
   applied: string[]
+  // Item keys on the shadow before the first file: what the platform shim made. They are the platform's, never a
+  // file's, unless a file changes them (then `producedBy` names it). Optional for replays made without it.
+  platform?: string[]
 }
 
 // Every file in order, one transaction each like db push, but going on after a failure (the failed file's objects
@@ -23,6 +26,7 @@ export type FileReplay = {
 export async function replayWithProvenance(sql: Sql, files: readonly MigrationFile[]): Promise<FileReplay> {
   if (files.length) await createHistoryTable(sql)
   let previous = await snapshotCatalog(sql)
+  const platform = previous.items.map(itemKey)
   const producedBy: Record<string, string> = {}
   const createdBy: Record<string, string> = {}
   const failures: ApplyFailure[] = []
@@ -43,7 +47,7 @@ export async function replayWithProvenance(sql: Sql, files: readonly MigrationFi
     }
     previous = current
   }
-  return { catalog: previous, producedBy, createdBy, failures, applied }
+  return { catalog: previous, producedBy, createdBy, failures, applied, platform }
 }
 
 // Keys added or changed from one snapshot to the next (unfolded: every column of a new table counts).
@@ -69,6 +73,9 @@ export type DriftReport = {
   pending: string[]
   // Files that failed on the shadow: nothing they would create is compared.
   failures: ApplyFailure[]
+  // Platform objects (made by the shim on the shadow, by Supabase on the remote) that differ or are absent on the
+  // remote: an older or newer platform, not drift, and no file's doing.
+  platform: string[]
   ignored: number
 }
 
@@ -77,7 +84,8 @@ export function compareDrift(files: FileReplay, remote: Catalog, appliedVersions
   const inHistory = (file?: string) => file !== undefined && appliedVersions.includes(file.replace(/_.*$/, ''))
   const local = new Map(files.catalog.items.map((i) => [itemKey(i), i]))
   const theirs = new Map(remote.items.map((i) => [itemKey(i), i]))
-  const report: DriftReport = { remoteOnly: [], missingOnRemote: [], differs: [], halfApplied: [], pending: [], failures: files.failures, ignored: 0 }
+  const report: DriftReport = { remoteOnly: [], missingOnRemote: [], differs: [], halfApplied: [], pending: [], failures: files.failures, platform: [], ignored: 0 }
+  const platformItem = new Set((files.platform ?? []).filter((key) => !(key in files.producedBy)))
 
   // Files not in the history: pending when none of the objects they create is on the remote, half-applied otherwise.
   const byFile = new Map<string, string[]>()
@@ -103,7 +111,9 @@ export function compareDrift(files: FileReplay, remote: Catalog, appliedVersions
       continue
     }
     const file = files.producedBy[change.key] ?? parentFile(files, change.change === 'removed' ? change.item : undefined)
-    if (change.change === 'added') {
+    if (change.change !== 'added' && platformItem.has(change.key)) {
+      report.platform.push(change.key)
+    } else if (change.change === 'added') {
       report.remoteOnly.push({ key: change.key })
     } else if (unrecorded.has(change.key)) {
       // Made or changed by a file without a history row: reported above as pending or half-applied.

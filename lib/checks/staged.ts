@@ -44,3 +44,12 @@ export async function indexedFiles(root: string, dir: string): Promise<string[]>
 export async function exportStaged(root: string, paths: readonly string[], prefix: string): Promise<void> {
   if (paths.length > 0) await git(root, ['checkout-index', `--prefix=${prefix.endsWith('/') ? prefix : prefix + '/'}`, '--', ...paths])
 }
+
+// Which of `paths` (repository-relative) HEAD holds: migrations already committed. A repository without a commit
+// yet holds none.
+export async function committedPaths(root: string, paths: readonly string[]): Promise<Set<string>> {
+  if (paths.length === 0) return new Set()
+  const head = await run('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: root }).then(() => true, () => false)
+  if (!head) return new Set()
+  return new Set((await git(root, ['ls-tree', '-r', '--name-only', '-z', 'HEAD', '--', ...paths])).toString('utf8').split('\0').filter((f) => f !== ''))
+}

@@ -1,5 +1,7 @@
 // Applying migration files the way `supabase db push` does (pkg/migration/file.go ExecBatch): RESET ALL, then
-// the file's statements and its history row in one transaction, stopping the chain at the first failure.
+// the file's statements and its history row in one transaction, stopping the chain at the first failure. This is
+// the one place that applies a file: drift, replay and the tests' seed builder all come through here, so every
+// verdict sees the same protocol the CLI uses.
 import type { Sql } from '../run/sql.ts'
 import { readMigration, type MigrationFile } from './folder.ts'
 import { createHistoryTable, insertHistoryRow } from './history.ts'
@@ -17,6 +19,9 @@ export type ApplyFailure = {
 }
 export type ApplyResult = { ok: true } | ({ ok: false } & ApplyFailure)
 
+// `simple` is postgres.js's own switch (src/index.js unsafe()), missing from its type declarations.
+const EXTENDED_PROTOCOL = { simple: false, prepare: false } as { prepare: boolean }
+
 type PgError = Error & { code?: string; detail?: string; position?: string }
 
 // One file: its statements (from the CLI's splitter), then, when `record` is set, the history row.
@@ -25,11 +30,16 @@ export async function applyMigration(sql: Sql, file: MigrationFile, options: { r
   await sql`RESET ALL`
   let index = 0
   try {
+    // The CLI queues every statement and the history INSERT with pgconn's ExecParams in one batch ended by a
+    // single Sync: PostgreSQL runs such a batch as one implicit transaction (PostgreSQL docs, "Extended Query",
+    // 55.2.3: everything up to Sync). postgres.js cannot pipeline a batch, so sql.begin stands in for that
+    // implicit transaction: the same all-or-nothing outcome for the file and its history row.
     await sql.begin(async (tx) => {
       for (const statement of statements ?? []) {
-        // Each statement alone, over the extended protocol like pgx: two commands merged by the splitter fail
-        // with 42601 "cannot insert multiple commands into a prepared statement", as under the CLI.
-        await tx.unsafe(statement)
+        // Each statement alone, over the extended protocol like pgx (Parse/Bind/Execute; postgres.js would use
+        // the simple protocol for a text without parameters unless told `simple: false`): two commands merged by
+        // the splitter fail with 42601 "cannot insert multiple commands into a prepared statement", as in db push.
+        await tx.unsafe(statement, [], EXTENDED_PROTOCOL)
         index++
       }
       if (options.record) await insertHistoryRow(tx as unknown as Sql, { version: file.version, name: file.name, statements })
@@ -62,3 +72,24 @@ export async function applyChain(sql: Sql, files: readonly MigrationFile[], opti
   }
   return { applied }
 }
+
+// A file's first `count` statements (those that ran before it failed) in a transaction that is always rolled back,
+// with `inspect` reading the database in between: what a failing file would have made before its failure, without
+// leaving any of it behind (db push leaves nothing of a failed file either).
+export async function inspectPartialFile<T>(sql: Sql, file: MigrationFile, count: number, inspect: (tx: Sql) => Promise<T>): Promise<T> {
+  const statements = (splitAndTrim(readMigration(file.path)) ?? []).slice(0, count)
+  await sql`RESET ALL`
+  let seen: { value: T } | undefined
+  await sql
+    .begin(async (tx) => {
+      for (const statement of statements) await tx.unsafe(statement, [], EXTENDED_PROTOCOL)
+      seen = { value: await inspect(tx as unknown as Sql) }
+      throw ROLLBACK
+    })
+    .catch((err) => {
+      if (err !== ROLLBACK) throw err
+    })
+  return seen!.value
+}
+
+const ROLLBACK = new Error('rollback: inspected only')

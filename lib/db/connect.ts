@@ -1,4 +1,5 @@
 // postgres.js connections with the kit's timeouts, and driver failures turned into one clear KitError.
+import { connect as tcpConnect, type Socket } from 'node:net'
 import postgres from 'postgres'
 import { KitError } from '../run/errors.ts'
 import { passwordOf, redact } from '../run/redact.ts'
@@ -37,13 +38,92 @@ const SSLMODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-
 // Supabase's transaction-mode pooler (port 6543) cannot keep prepared statements between transactions.
 export const isTransactionPooler = (url: URL) => url.port === '6543'
 
+// libpq's connect_timeout in the URL (seconds), else 10 s: the deadline for the whole connect.
+export function connectDeadlineSeconds(url: URL): number {
+  const given = Number(url.searchParams.get('connect_timeout'))
+  return Number.isFinite(given) && given > 0 ? given : 10
+}
+
+// The first byte a PostgreSQL server (or pooler) sends on a new connection: 'R' authentication request, 'E' an
+// error, 'N'/'S' the answer to an SSLRequest, 'v' NegotiateProtocolVersion (PostgreSQL docs, "Message Formats").
+const POSTGRES_FIRST_BYTES = new Set([0x52, 0x45, 0x4e, 0x53, 0x76])
+
+// What the sockets of one client have seen, so a failed first connect is told apart and never retried.
+type Watch = { ready: boolean; attempts: number; socket?: Socket; spokePostgres: boolean; notPostgres?: string }
+
+// postgres.js opens its own sockets and, when one closes before the connection is ready, opens the next at once
+// (src/connection.js closed(): `if (initial) return reconnect()`): a port that answers with something else and
+// closes (an HTTP server) makes thousands of attempts. The socket factory below lets the first attempt through
+// and refuses a later one unless the connection was once ready or the server before spoke PostgreSQL (a real
+// server that dropped the session may be reconnected to; anything else is one attempt only).
+function socketFactory(host: string, port: number, watch: Watch) {
+  return () =>
+    new Promise<Socket>((resolve, reject) => {
+      watch.attempts++
+      if (watch.attempts > 1 && !watch.ready && !watch.spokePostgres) {
+        reject(notPostgres(host, port, watch.notPostgres ?? 'it closed the connection without a PostgreSQL answer'))
+        return
+      }
+      const socket = tcpConnect({ host, port })
+      watch.socket = socket
+      watch.spokePostgres = false
+      socket.once('data', (chunk: Buffer) => {
+        if (POSTGRES_FIRST_BYTES.has(chunk[0])) {
+          watch.spokePostgres = true
+          return
+        }
+        watch.notPostgres = `it answered ${JSON.stringify(chunk.subarray(0, 40).toString('latin1').split(/\r?\n/)[0])}`
+        socket.destroy()
+      })
+      socket.once('connect', () => resolve(socket))
+      socket.once('error', reject)
+    })
+}
+
+const notPostgres = (host: string, port: number, why: string) =>
+  new KitError('DB_NOT_POSTGRES', `${host}:${port} is not a PostgreSQL server (${why})`, 'Check the host and port in the URL (Supabase: 5432 direct or session pooler, 6543 transaction pooler)')
+
 // TLS follows the URL's sslmode (postgres.js reads it), as psql does.
 export function connect(url: string, options: ConnectOptions): Sql {
+  return clientFor(url, options).sql
+}
+
+// One attempt, a hard deadline for the whole connect (TCP, TLS, startup, authentication): a first query raced
+// against a timer that ends the client. What every script uses for a URL the user gave.
+export async function openConnection(url: string, options: ConnectOptions): Promise<Sql> {
+  const { sql, watch, host, port, seconds } = clientFor(url, options)
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new KitError('DB_NO_ANSWER', `no answer from ${host}:${port} within ${seconds} s`, 'Check the host, port and firewall; connect_timeout in the URL sets the deadline')), seconds * 1000)
+  })
+  try {
+    await Promise.race([sql`select 1`, deadline])
+    watch.ready = true
+    return sql
+  } catch (err) {
+    watch.socket?.destroy()
+    await sql.end({ timeout: 0 })
+    if (watch.notPostgres) throw notPostgres(host, port, watch.notPostgres)
+    throw err instanceof KitError ? err : describeDbError(err, url)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+function clientFor(url: string, options: ConnectOptions) {
   const parsed = parseDbUrl(url)
-  return postgres(url, {
+  const seconds = connectDeadlineSeconds(parsed)
+  const host = parsed.hostname.replace(/^\[|\]$/g, '')
+  const port = Number(parsed.port || 5432)
+  const watch: Watch = { ready: false, attempts: 0, spokePostgres: false }
+  const sql = postgres(url, {
     max: 1,
-    connect_timeout: 10,
+    connect_timeout: seconds,
     idle_timeout: 0,
+    // A recycled connection would be a second attempt; a run is one session.
+    max_lifetime: null,
+    // `socket` is a documented postgres.js option (its README, "All Postgres options"), absent from its types.
+    ...({ socket: socketFactory(host, port, watch) } as object),
     prepare: !isTransactionPooler(parsed),
     onnotice: (notice) => options.onNotice?.(`${notice.severity ?? 'NOTICE'}: ${notice.message}`),
     connection: {
@@ -52,6 +132,7 @@ export function connect(url: string, options: ConnectOptions): Sql {
       lock_timeout: options.lockTimeoutMs ?? 10_000,
     },
   }) as unknown as Sql
+  return { sql, watch, host, port, seconds }
 }
 
 type DriverError = Error & { code?: string; errno?: string; address?: string; port?: number }

@@ -2,7 +2,7 @@
 // names (always dropped, also on error and on SIGINT/SIGTERM), or an embedded PGlite served on a loopback socket.
 import { randomBytes } from 'node:crypto'
 import type { PGlite } from '@electric-sql/pglite'
-import { connect, describeDbError } from './connect.ts'
+import { connect, describeDbError, openConnection } from './connect.ts'
 import { clonePglite, createPglite, serveEmbedded } from './embedded.ts'
 import { onInterrupt } from '../run/cleanup.ts'
 import { KitError } from '../run/errors.ts'
@@ -81,7 +81,10 @@ async function servePglite(db: PGlite, options: ShadowOptions, started: number):
 async function openServerShadow(serverUrl: string, options: ShadowOptions): Promise<Shadow> {
   const started = Date.now()
   const name = `smk_shadow_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`
-  const admin = connect(serverUrl, { app: options.app, onNotice: options.onNotice })
+  const admin = await openConnection(serverUrl, { app: options.app, onNotice: options.onNotice }).catch((err) => {
+    const e = describeDbError(err, serverUrl)
+    throw new KitError('SHADOW', `cannot connect to the --shadow-url server: ${e.message}`, e.hint ?? 'Check --shadow-url, or omit it to use the embedded PGlite')
+  })
   try {
     await admin`create database ${admin(name)}`
   } catch (err) {

@@ -4,6 +4,8 @@ export type KitErrorCode =
   | 'NO_DB_URL'
   | 'BAD_DB_URL'
   | 'DB_UNREACHABLE'
+  | 'DB_NOT_POSTGRES'
+  | 'DB_NO_ANSWER'
   | 'DB_AUTH'
   | 'DB_MISSING'
   | 'DB_PERMISSION'

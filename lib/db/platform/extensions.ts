@@ -11,6 +11,7 @@ export const PREINSTALLED_EXTENSIONS = ['pgcrypto', 'uuid-ossp', 'pg_stat_statem
 const REFERENCED_EXTENSIONS = [
   'pgcrypto', 'uuid-ossp', 'pg_stat_statements', 'pg_trgm', 'citext', 'unaccent', 'fuzzystrmatch', 'hstore', 'ltree',
   'btree_gin', 'btree_gist', 'moddatetime', 'pg_net', 'pg_cron', 'pgsodium', 'supabase_vault', 'pg_graphql', 'vector', 'pgjwt',
+  'pgmq', 'pg_tle', 'http', 'pg_jsonschema', 'pg_hashids', 'index_advisor', 'wrappers', 'hypopg', 'plpgsql_check', 'pgtap',
 ] as const
 
 export type ExtensionStatus = { name: string; status: 'installed' | 'available' | 'stub' | 'missing' }
@@ -46,3 +47,17 @@ export async function extensionStatus(sql: Sql): Promise<ExtensionStatus[]> {
   })
 }
 
+
+// The kit's stand-ins a database holds: extensions created from a stub control file (PGlite), and the
+// pre-installed ones the shim stood in for outside CREATE EXTENSION (`stubbed`). Scripts name them in their output,
+// so a verdict about a file that uses one is read as "its SQL runs", not "the extension behaves".
+export async function standInsInUse(sql: Sql, stubbed: readonly string[]): Promise<string[]> {
+  const rows = await sql<{ name: string }[]>`
+    select name from pg_available_extensions
+    where installed_version is not null and comment like ${STUB_COMMENT + '%'}`
+  return [...new Set([...stubbed, ...rows.map((r) => r.name)])].sort()
+}
+
+// The note scripts print on stderr next to the shadow's engine.
+export const standInsNote = (stubs: readonly string[]) =>
+  stubs.length ? `stand-ins (placeholder objects, no real work) for ${stubs.join(', ')}: the files' SQL against them is checked, not what the extensions do` : undefined

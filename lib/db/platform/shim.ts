@@ -1,6 +1,13 @@
 // The Supabase platform shim: just enough of what a hosted Supabase database already has (roles, auth,
 // storage, the realtime publication, default privileges, extensions) for real Supabase migrations to run on plain
-// PostgreSQL. Every statement skips what exists, so running it against a real Supabase database changes nothing.
+// PostgreSQL, with the owners and ACLs Supabase's own sources give them (the supabase/postgres image's
+// migrations/db/init-scripts, supabase/auth and supabase/storage migrations). It runs only on a database of the
+// kit's own: where auth.users already exists (a real project, or the platform made by other means) it does
+// nothing at all, and every object it grants on is one it has just created, so it can change nothing that was
+// there. What it cannot reproduce: on hosted projects `postgres` is NOSUPERUSER (supabase_admin is the
+// superuser), while a shadow is reached as a superuser, so statements only a superuser may run (event triggers,
+// ALTER DEFAULT PRIVILEGES FOR ROLE supabase_admin, CREATE in realtime or graphql_public) pass on a shadow and
+// fail on hosted. Role attributes of existing roles are never changed: roles are cluster-wide.
 import type { Sql } from '../../run/sql.ts'
 import { extensionStatus, PREINSTALLED_EXTENSIONS, type ExtensionStatus } from './extensions.ts'
 import { STUB_EXTENSIONS } from './stubs.ts'
@@ -23,7 +30,10 @@ BEGIN
                            'supabase_auth_admin', 'supabase_storage_admin', 'dashboard_user'] LOOP
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
       BEGIN
-        EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+        -- NOINHERIT as on hosted for the roles that switch (authenticator, the service admins); never LOGIN or
+        -- SUPERUSER: on a --shadow-url server a password-less login role would be a way in.
+        EXECUTE format('CREATE ROLE %I NOLOGIN%s', r,
+          CASE WHEN r IN ('authenticator', 'supabase_auth_admin', 'supabase_storage_admin') THEN ' NOINHERIT' ELSE '' END);
       EXCEPTION WHEN duplicate_object OR unique_violation THEN
         -- Roles are cluster-wide: another session on the same server created it between the check and here.
         NULL;
@@ -37,16 +47,37 @@ BEGIN
 END
 $shim$;
 
-CREATE SCHEMA IF NOT EXISTS auth;
-CREATE SCHEMA IF NOT EXISTS storage;
-CREATE SCHEMA IF NOT EXISTS extensions;
-CREATE SCHEMA IF NOT EXISTS realtime;
-CREATE SCHEMA IF NOT EXISTS vault;
-CREATE SCHEMA IF NOT EXISTS graphql;
-CREATE SCHEMA IF NOT EXISTS graphql_public;
-CREATE SCHEMA IF NOT EXISTS supabase_functions;
-CREATE SCHEMA IF NOT EXISTS cron;
-CREATE SCHEMA IF NOT EXISTS net;
+-- Owners and ACLs as hosted has them (the image's init-scripts 00000000000001-auth-schema.sql,
+-- 00000000000002-storage-schema.sql, 00000000000003-post-setup.sql), set only on a schema made here.
+DO $shim$
+DECLARE
+  spec text[];
+  specs text[][] := ARRAY[
+    -- schema, owner, what each grantee gets (role=privileges)
+    ARRAY['auth', 'supabase_admin', 'anon=USAGE authenticated=USAGE service_role=USAGE supabase_auth_admin=ALL dashboard_user=ALL postgres=ALL'],
+    ARRAY['storage', 'supabase_admin', 'anon=USAGE authenticated=USAGE service_role=USAGE supabase_storage_admin=ALL dashboard_user=ALL postgres=ALL'],
+    ARRAY['extensions', 'postgres', 'anon=USAGE authenticated=USAGE service_role=USAGE dashboard_user=ALL'],
+    ARRAY['realtime', 'supabase_admin', 'postgres=USAGE'],
+    ARRAY['vault', 'supabase_admin', ''],
+    ARRAY['graphql', 'supabase_admin', 'anon=USAGE authenticated=USAGE service_role=USAGE postgres=USAGE*'],
+    ARRAY['graphql_public', 'supabase_admin', 'anon=USAGE authenticated=USAGE service_role=USAGE postgres=USAGE*'],
+    -- Not made by the image (pg_net, pg_cron and the functions service make them on hosted): here, so the
+    -- stand-ins and migrations that reference them find them.
+    ARRAY['supabase_functions', 'postgres', ''],
+    ARRAY['cron', 'postgres', ''],
+    ARRAY['net', 'postgres', '']];
+  grant_spec text;
+BEGIN
+  FOREACH spec SLICE 1 IN ARRAY specs LOOP
+    CONTINUE WHEN to_regnamespace(spec[1]) IS NOT NULL;
+    EXECUTE format('CREATE SCHEMA %I AUTHORIZATION %I', spec[1], spec[2]);
+    FOREACH grant_spec IN ARRAY coalesce(string_to_array(nullif(spec[3], ''), ' '), '{}') LOOP
+      EXECUTE format('GRANT %s ON SCHEMA %I TO %I%s', rtrim(split_part(grant_spec, '=', 2), '*'), spec[1],
+        split_part(grant_spec, '=', 1), CASE WHEN grant_spec LIKE '%*' THEN ' WITH GRANT OPTION' ELSE '' END);
+    END LOOP;
+  END LOOP;
+END
+$shim$;
 
 DO $shim$
 DECLARE e text;
@@ -87,9 +118,9 @@ BEGIN
     is_super_admin boolean,
     created_at timestamptz,
     updated_at timestamptz,
-    phone text UNIQUE DEFAULT NULL,
+    phone text UNIQUE DEFAULT NULL::character varying,
     phone_confirmed_at timestamptz,
-    phone_change text DEFAULT '',
+    phone_change text DEFAULT ''::character varying,
     phone_change_token varchar(255) DEFAULT '',
     phone_change_sent_at timestamptz,
     confirmed_at timestamptz GENERATED ALWAYS AS (LEAST(email_confirmed_at, phone_confirmed_at)) STORED,
@@ -102,6 +133,11 @@ BEGIN
     deleted_at timestamptz,
     is_anonymous boolean NOT NULL DEFAULT false
   );
+  -- As GoTrue's migrations leave it (run as supabase_auth_admin; RLS since 20240612123726_enable_rls_update_grants).
+  ALTER TABLE auth.users OWNER TO supabase_auth_admin;
+  GRANT ALL ON auth.users TO dashboard_user, postgres;
+  GRANT SELECT ON auth.users TO postgres WITH GRANT OPTION;
+  ALTER TABLE auth.users ENABLE ROW LEVEL SECURITY;
   END IF;
 END
 $shim$;
@@ -121,6 +157,10 @@ BEGIN
     id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
     CONSTRAINT identities_provider_id_provider_unique UNIQUE (provider_id, provider)
   );
+  ALTER TABLE auth.identities OWNER TO supabase_auth_admin;
+  GRANT ALL ON auth.identities TO dashboard_user, postgres;
+  GRANT SELECT ON auth.identities TO postgres WITH GRANT OPTION;
+  ALTER TABLE auth.identities ENABLE ROW LEVEL SECURITY;
   END IF;
 END
 $shim$;
@@ -131,75 +171,107 @@ BEGIN
     CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS
       $f$ SELECT coalesce(nullif(current_setting('request.jwt.claim.sub', true), ''),
                           (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'))::uuid $f$;
+    ALTER FUNCTION auth.uid() OWNER TO supabase_auth_admin;
+    GRANT EXECUTE ON FUNCTION auth.uid() TO dashboard_user;
   END IF;
   IF to_regprocedure('auth.role()') IS NULL THEN
     CREATE FUNCTION auth.role() RETURNS text LANGUAGE sql STABLE AS
       $f$ SELECT coalesce(nullif(current_setting('request.jwt.claim.role', true), ''),
                           (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role'))::text $f$;
+    ALTER FUNCTION auth.role() OWNER TO supabase_auth_admin;
+    GRANT EXECUTE ON FUNCTION auth.role() TO dashboard_user;
   END IF;
   IF to_regprocedure('auth.email()') IS NULL THEN
     CREATE FUNCTION auth.email() RETURNS text LANGUAGE sql STABLE AS
       $f$ SELECT coalesce(nullif(current_setting('request.jwt.claim.email', true), ''),
                           (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email'))::text $f$;
+    ALTER FUNCTION auth.email() OWNER TO supabase_auth_admin;
+    GRANT EXECUTE ON FUNCTION auth.email() TO dashboard_user;
   END IF;
   IF to_regprocedure('auth.jwt()') IS NULL THEN
     CREATE FUNCTION auth.jwt() RETURNS jsonb LANGUAGE sql STABLE AS
       $f$ SELECT coalesce(nullif(current_setting('request.jwt.claim', true), ''),
                           nullif(current_setting('request.jwt.claims', true), ''))::jsonb $f$;
+    ALTER FUNCTION auth.jwt() OWNER TO supabase_auth_admin;
+    GRANT EXECUTE ON FUNCTION auth.jwt() TO dashboard_user, postgres;
   END IF;
 END
 $shim$;
 
+-- storage.buckets and storage.objects as the storage service's migrations leave them (run as
+-- supabase_storage_admin; current columns, the FK's camel-case name, RLS on from the start), and its
+-- protect_delete triggers: a direct DELETE fails with 42501 on hosted unless storage.allow_delete_query is set.
 DO $shim$
+DECLARE made_buckets boolean := to_regclass('storage.buckets') IS NULL;
+        made_objects boolean := to_regclass('storage.objects') IS NULL;
 BEGIN
-  IF to_regclass('storage.buckets') IS NULL THEN
-  CREATE TABLE storage.buckets (
-    id text NOT NULL PRIMARY KEY,
-    name text NOT NULL,
-    owner uuid,
-    created_at timestamptz DEFAULT now(),
-    updated_at timestamptz DEFAULT now(),
-    public boolean DEFAULT false,
-    avif_autodetection boolean DEFAULT false,
-    file_size_limit bigint,
-    allowed_mime_types text[],
-    owner_id text
-  );
+  IF made_buckets THEN
+    IF to_regtype('storage.buckettype') IS NULL THEN
+      CREATE TYPE storage.buckettype AS ENUM ('STANDARD', 'ANALYTICS', 'VECTOR');
+      ALTER TYPE storage.buckettype OWNER TO supabase_storage_admin;
+    END IF;
+    CREATE TABLE storage.buckets (
+      id text NOT NULL PRIMARY KEY,
+      name text NOT NULL,
+      owner uuid,
+      created_at timestamptz DEFAULT now(),
+      updated_at timestamptz DEFAULT now(),
+      public boolean DEFAULT false,
+      avif_autodetection boolean DEFAULT false,
+      file_size_limit bigint,
+      allowed_mime_types text[],
+      owner_id text,
+      type storage.buckettype NOT NULL DEFAULT 'STANDARD',
+      versioning_status text NOT NULL DEFAULT 'DISABLED'
+    );
+    CREATE UNIQUE INDEX bname ON storage.buckets (name);
   END IF;
-END
-$shim$;
-
-DO $shim$
-BEGIN
-  IF to_regclass('storage.objects') IS NULL THEN
-  CREATE TABLE storage.objects (
-    id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
-    bucket_id text REFERENCES storage.buckets (id),
-    name text,
-    owner uuid,
-    created_at timestamptz DEFAULT now(),
-    updated_at timestamptz DEFAULT now(),
-    last_accessed_at timestamptz DEFAULT now(),
-    metadata jsonb,
-    path_tokens text[] GENERATED ALWAYS AS (string_to_array(name, '/')) STORED,
-    version text,
-    owner_id text,
-    user_metadata jsonb
-  );
+  IF made_objects THEN
+    CREATE TABLE storage.objects (
+      id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
+      bucket_id text CONSTRAINT "objects_bucketId_fkey" REFERENCES storage.buckets (id),
+      name text,
+      owner uuid,
+      created_at timestamptz DEFAULT now(),
+      updated_at timestamptz DEFAULT now(),
+      last_accessed_at timestamptz DEFAULT now(),
+      metadata jsonb,
+      path_tokens text[] GENERATED ALWAYS AS (string_to_array(name, '/')) STORED,
+      version text,
+      owner_id text,
+      user_metadata jsonb,
+      archived_at timestamptz,
+      is_delete_marker boolean NOT NULL DEFAULT false,
+      is_versioned boolean NOT NULL DEFAULT false
+    );
+    CREATE UNIQUE INDEX bucketid_objname ON storage.objects (bucket_id, name);
   END IF;
-END
-$shim$;
--- Index and RLS changes need the table's owner (supabase_storage_admin on hosted projects): checked first, so a
--- run as postgres against a real project touches nothing. RLS is on for the auth tables since supabase/auth
--- migration 20240612123726_enable_rls_update_grants, and on for storage's from the start.
-DO $shim$
-BEGIN
-  IF NOT (SELECT relrowsecurity FROM pg_class WHERE oid = 'auth.users'::regclass) THEN ALTER TABLE auth.users ENABLE ROW LEVEL SECURITY; END IF;
-  IF NOT (SELECT relrowsecurity FROM pg_class WHERE oid = 'auth.identities'::regclass) THEN ALTER TABLE auth.identities ENABLE ROW LEVEL SECURITY; END IF;
-  IF to_regclass('storage.bname') IS NULL THEN CREATE UNIQUE INDEX bname ON storage.buckets (name); END IF;
-  IF to_regclass('storage.bucketid_objname') IS NULL THEN CREATE UNIQUE INDEX bucketid_objname ON storage.objects (bucket_id, name); END IF;
-  IF NOT (SELECT relrowsecurity FROM pg_class WHERE oid = 'storage.buckets'::regclass) THEN ALTER TABLE storage.buckets ENABLE ROW LEVEL SECURITY; END IF;
-  IF NOT (SELECT relrowsecurity FROM pg_class WHERE oid = 'storage.objects'::regclass) THEN ALTER TABLE storage.objects ENABLE ROW LEVEL SECURITY; END IF;
+  IF (made_buckets OR made_objects) AND to_regprocedure('storage.protect_delete()') IS NULL THEN
+    CREATE FUNCTION storage.protect_delete() RETURNS trigger LANGUAGE plpgsql AS $f$
+    BEGIN
+      IF coalesce(current_setting('storage.allow_delete_query', true), 'false') != 'true' THEN
+        RAISE EXCEPTION 'Direct deletion from storage tables is not allowed. Use the Storage API instead.'
+          USING HINT = 'This prevents accidental data loss from orphaned objects.', ERRCODE = '42501';
+      END IF;
+      RETURN NULL;
+    END
+    $f$;
+    ALTER FUNCTION storage.protect_delete() OWNER TO supabase_storage_admin;
+  END IF;
+  IF made_buckets THEN
+    ALTER TABLE storage.buckets OWNER TO supabase_storage_admin;
+    GRANT ALL ON storage.buckets TO anon, authenticated, service_role;
+    GRANT ALL ON storage.buckets TO postgres WITH GRANT OPTION;
+    ALTER TABLE storage.buckets ENABLE ROW LEVEL SECURITY;
+    CREATE TRIGGER protect_buckets_delete BEFORE DELETE ON storage.buckets FOR EACH STATEMENT EXECUTE FUNCTION storage.protect_delete();
+  END IF;
+  IF made_objects THEN
+    ALTER TABLE storage.objects OWNER TO supabase_storage_admin;
+    GRANT ALL ON storage.objects TO anon, authenticated, service_role;
+    GRANT ALL ON storage.objects TO postgres WITH GRANT OPTION;
+    ALTER TABLE storage.objects ENABLE ROW LEVEL SECURITY;
+    CREATE TRIGGER protect_objects_delete BEFORE DELETE ON storage.objects FOR EACH STATEMENT EXECUTE FUNCTION storage.protect_delete();
+  END IF;
 END
 $shim$;
 
@@ -208,18 +280,25 @@ BEGIN
   IF to_regprocedure('storage.foldername(text)') IS NULL THEN
     CREATE FUNCTION storage.foldername(name text) RETURNS text[] LANGUAGE plpgsql IMMUTABLE AS
       $f$ DECLARE parts text[]; BEGIN SELECT string_to_array(name, '/') INTO parts; RETURN parts[1:array_length(parts, 1) - 1]; END $f$;
+    ALTER FUNCTION storage.foldername(text) OWNER TO supabase_storage_admin;
+    GRANT EXECUTE ON FUNCTION storage.foldername(text) TO anon, authenticated, service_role, dashboard_user, postgres;
   END IF;
   IF to_regprocedure('storage.filename(text)') IS NULL THEN
     CREATE FUNCTION storage.filename(name text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS
       $f$ DECLARE parts text[]; BEGIN SELECT string_to_array(name, '/') INTO parts; RETURN parts[array_length(parts, 1)]; END $f$;
+    ALTER FUNCTION storage.filename(text) OWNER TO supabase_storage_admin;
+    GRANT EXECUTE ON FUNCTION storage.filename(text) TO anon, authenticated, service_role, dashboard_user, postgres;
   END IF;
   IF to_regprocedure('storage.extension(text)') IS NULL THEN
     CREATE FUNCTION storage.extension(name text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS
       $f$ DECLARE parts text[]; BEGIN SELECT string_to_array(name, '/') INTO parts; RETURN reverse(split_part(reverse(parts[array_length(parts, 1)]), '.', 1)); END $f$;
+    ALTER FUNCTION storage.extension(text) OWNER TO supabase_storage_admin;
+    GRANT EXECUTE ON FUNCTION storage.extension(text) TO anon, authenticated, service_role, dashboard_user, postgres;
   END IF;
   IF NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = 'supabase_realtime') THEN
     -- The CLI's globals.sql spelling.
     CREATE PUBLICATION supabase_realtime WITH (publish = 'insert, update, delete, truncate');
+    ALTER PUBLICATION supabase_realtime OWNER TO postgres;
   END IF;
 END
 $shim$;
@@ -284,15 +363,8 @@ EXCEPTION WHEN insufficient_privilege THEN
 END
 $shim$;
 
-DO $shim$
-BEGIN
-  GRANT USAGE ON SCHEMA public, auth, storage, extensions, graphql_public TO anon, authenticated, service_role;
-  GRANT ALL ON ALL TABLES IN SCHEMA storage TO anon, authenticated, service_role;
-EXCEPTION WHEN insufficient_privilege THEN
-  -- Not the owner (a hosted project, where the platform made these grants already): nothing to add.
-  NULL;
-END
-$shim$;
+-- Schema public as hosted (grantor pg_database_owner, its owner since PostgreSQL 15), postgres included.
+GRANT USAGE ON SCHEMA public TO postgres, anon, authenticated, service_role;
 DO $shim$
 DECLARE r text;
 BEGIN
@@ -302,17 +374,41 @@ BEGIN
   END LOOP;
 END
 $shim$;
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO anon, authenticated, service_role;
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON SEQUENCES TO anon, authenticated, service_role;
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON FUNCTIONS TO anon, authenticated, service_role;
+-- Supabase's default privileges, as rows of the roles that own them on hosted (FOR ROLE: the same rows whichever
+-- superuser the shadow is reached as). postgres's rows also grant to postgres itself, so a migration's
+-- 'alter default privileges … revoke … from anon' leaves the row hosted keeps. Storage's rows come after the
+-- shim's own storage tables, which they must not touch. supabase_admin's and supabase_auth_admin's rows are the
+-- platform's (left out of the catalog), set so that objects those roles make get hosted's grants.
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public, storage GRANT ALL ON TABLES TO postgres, anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public, storage GRANT ALL ON SEQUENCES TO postgres, anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public, storage GRANT ALL ON FUNCTIONS TO postgres, anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES FOR ROLE supabase_admin IN SCHEMA public, graphql, graphql_public GRANT ALL ON TABLES TO postgres, anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES FOR ROLE supabase_admin IN SCHEMA public, graphql, graphql_public GRANT ALL ON SEQUENCES TO postgres, anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES FOR ROLE supabase_admin IN SCHEMA public, graphql, graphql_public GRANT ALL ON FUNCTIONS TO postgres, anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES FOR ROLE supabase_admin IN SCHEMA realtime GRANT ALL ON TABLES TO postgres, dashboard_user;
+ALTER DEFAULT PRIVILEGES FOR ROLE supabase_admin IN SCHEMA realtime GRANT ALL ON SEQUENCES TO postgres, dashboard_user;
+ALTER DEFAULT PRIVILEGES FOR ROLE supabase_admin IN SCHEMA realtime GRANT ALL ON FUNCTIONS TO postgres, dashboard_user;
+ALTER DEFAULT PRIVILEGES FOR ROLE supabase_admin IN SCHEMA extensions GRANT ALL ON TABLES TO postgres WITH GRANT OPTION;
+ALTER DEFAULT PRIVILEGES FOR ROLE supabase_admin IN SCHEMA extensions GRANT ALL ON SEQUENCES TO postgres WITH GRANT OPTION;
+ALTER DEFAULT PRIVILEGES FOR ROLE supabase_admin IN SCHEMA extensions GRANT ALL ON FUNCTIONS TO postgres WITH GRANT OPTION;
+ALTER DEFAULT PRIVILEGES FOR ROLE supabase_auth_admin IN SCHEMA auth GRANT ALL ON TABLES TO postgres, dashboard_user;
+ALTER DEFAULT PRIVILEGES FOR ROLE supabase_auth_admin IN SCHEMA auth GRANT ALL ON SEQUENCES TO postgres, dashboard_user;
+ALTER DEFAULT PRIVILEGES FOR ROLE supabase_auth_admin IN SCHEMA auth GRANT ALL ON FUNCTIONS TO postgres, dashboard_user;
 `
 
-export type ShimReport = { extensions: ExtensionStatus[]; stubbed: string[]; missing: string[] }
+// `platformPresent`: auth.users existed before, so the shim did nothing (a real project, or a database whose
+// platform was made by other means: it must change nothing there).
+export type ShimReport = { extensions: ExtensionStatus[]; stubbed: string[]; missing: string[]; platformPresent: boolean }
 
 // Applies the shim, then stands in (outside CREATE EXTENSION) for pre-installed platform extensions the engine
 // lacks, so functions that call vault.create_secret() or graphql.resolve() still compile. Returns what the engine
 // offers for each extension migrations commonly use.
 export async function applyPlatformShim(sql: Sql): Promise<ShimReport> {
+  const [{ present }] = await sql<{ present: boolean }[]>`select to_regclass('auth.users') is not null as present`
+  if (present) {
+    const extensions = await extensionStatus(sql)
+    return { extensions, stubbed: [], missing: extensions.filter((e) => e.status === 'missing').map((e) => e.name), platformPresent: true }
+  }
   await sql.unsafe(PLATFORM_SHIM)
   const available = new Set((await sql<{ name: string }[]>`select name from pg_available_extensions`).map((r) => r.name))
   const stubbed: string[] = []
@@ -323,7 +419,7 @@ export async function applyPlatformShim(sql: Sql): Promise<ShimReport> {
     stubbed.push(stub.name)
   }
   const extensions = await extensionStatus(sql)
-  return { extensions, stubbed, missing: extensions.filter((e) => e.status === 'missing').map((e) => e.name) }
+  return { extensions, stubbed, missing: extensions.filter((e) => e.status === 'missing').map((e) => e.name), platformPresent: false }
 }
 
 // A database of the kit's own (a shadow, a test database) gets hosted Supabase's search_path for every later

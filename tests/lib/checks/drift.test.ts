@@ -54,4 +54,23 @@ drift('a differing object names the file that last made it, and --ignore pattern
   assert.is(driftCount(quiet), 0)
   assert.is(quiet.ignored, 1)
 })
+drift('objects the platform shim made are the platform\'s: absent or different on the remote is not drift and names no file', () => {
+  const acl = item('privileges', 'schema public', { anon: 'U' })
+  const pub = item('publication', 'supabase_realtime', { publish: 'insert, update, delete, truncate' })
+  const files: FileReplay = { ...replayed(acl, pub), platform: ['privileges schema public', 'publication supabase_realtime'] }
+  const r = compareDrift(files, cat(table, col, other, otherCol, idx, item('privileges', 'schema public', { anon: 'UC' })), ['20250101000000', '20250102000000'])
+  assert.equal(r.platform, ['privileges schema public', 'publication supabase_realtime'])
+  assert.equal([r.remoteOnly, r.missingOnRemote, r.differs], [[], [], []])
+  assert.is(driftCount(r), 0)
+})
+
+drift('a platform object a file changed is that file\'s again', () => {
+  const acl = item('privileges', 'schema public', { anon: 'U' })
+  const files: FileReplay = { ...replayed(acl), platform: ['privileges schema public'] }
+  files.producedBy = { ...files.producedBy, 'privileges schema public': A }
+  const r = compareDrift(files, cat(table, col, other, otherCol, idx), ['20250101000000', '20250102000000'])
+  assert.equal(r.missingOnRemote, [{ key: 'privileges schema public', file: A }])
+  assert.equal(r.platform, [])
+})
+
 drift.run()

@@ -65,10 +65,38 @@ fixtures('a guarded chain reports nothing', async (ctx) => {
   assert.equal(report.findings, [])
 })
 
-fixtures('a chain that fails its first run stops there, as db push does, and re-runs only what applied', async (ctx) => {
+fixtures('a file that fails its first run gets "not evaluated" with its statement and SQLSTATE, and every other file a verdict', async (ctx) => {
+  const report = await replayOnServer(ctx.url, fixture('first-run-fails'))
+  assert.equal(report.notEvaluated.map((n) => [n.file, n.failure.index, n.failure.code, n.failure.statement]), [
+    ['20250102000000_index_before_table.sql', 1, '42P01', 'create index if not exists later_id on public.later (id)'],
+  ])
+  // What its first statement makes before the failure, read on the shadow and rolled back again.
+  assert.equal(report.notEvaluated[0].objects, ['table public.early'])
+  // The files after it were replayed all the same: the policy file and the one that makes public.later.
+  assert.equal(report.applied, ['20250101000000_tags.sql', '20250103000000_notes_policy.sql', '20250104000000_later.sql'])
+  assert.equal(summary(report), ['20250101000000_tags.sql: 42P07', '20250103000000_notes_policy.sql: 42710'])
+  // db push's own stop is still what the report says push does.
+  assert.is(report.firstRunFailure?.file, '20250102000000_index_before_table.sql')
+})
+
+fixtures('nothing of the failing file stays on the shadow, and its history row is absent', async (ctx) => {
+  const sql = connect(ctx.url, { app: 'replay-test', onNotice: () => {} })
+  try {
+    await applyPlatformShim(sql)
+    await replayTwice(sql, listFolder(fixture('first-run-fails')).files)
+    const [row] = await sql`select to_regclass('public.early') as early,
+      (select array_agg(version order by version) from supabase_migrations.schema_migrations) as versions`
+    assert.equal({ ...row }, { early: null, versions: ['20250101000000', '20250103000000', '20250104000000'] })
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+})
+
+fixtures('the seed chain replays past its broken consolidated file, which is reported as not evaluated', async (ctx) => {
   const report = await replayOnServer(ctx.url, SEED_MIGRATIONS)
   assert.is(report.firstRunFailure?.file, '20251213082550_consolidated_clean_schema.sql')
-  assert.is(report.firstRunFailure?.code, '42703')
+  assert.equal(report.notEvaluated.map((n) => [n.file, n.failure.code]), [['20251213082550_consolidated_clean_schema.sql', '42703']])
+  assert.ok(report.applied.some((f) => f > '20251213082550'), 'files after the broken one were replayed')
   assert.ok(report.findings.every((f) => report.applied.includes(f.file)))
 })
 fixtures.run()
@@ -88,6 +116,19 @@ onServer(whole, 'a server shadow needs a server')('opens a shadow on the server,
       `2 file(s) applied twice on a server shadow, PostgreSQL ${run.shadow.version}: 0 fail on a second run, 1 run again but change the catalog.`,
     ].join('\n'),
   )
+})
+
+onServer(whole, 'a server shadow needs a server')('the rendered report names the file without a verdict and where db push stops', async () => {
+  const admin = SERVER!
+  const run = await replayOnShadow(listFolder(fixture('first-run-fails')).files, { serverUrl: admin, app: 'replay-test' })
+  assert.not.ok(replayClean(run))
+  assert.equal(renderReplay(run, 'm').split('\n'), [
+    'm/20250101000000_tags.sql: fails when run a second time, at statement 1 (42P07): relation "tags" already exists',
+    'm/20250103000000_notes_policy.sql: fails when run a second time, at statement 3 (42710): policy "Owners read notes" for table "notes" already exists',
+    'm/20250102000000_index_before_table.sql: not evaluated: fails on first run, at statement 2 (42P01): relation "public.later" does not exist. Statement: create index if not exists later_id on public.later (id). Before that it makes: table public.early',
+    'db push stops at m/20250102000000_index_before_table.sql and applies none of the 2 file(s) after it; the replay went on, so those got a verdict here.',
+    `3 file(s) applied twice on a server shadow, PostgreSQL ${run.shadow.version}: 2 fail on a second run, 0 run again but change the catalog, 1 not evaluated (fail on their first run).`,
+  ])
 })
 
 onServer(whole, 'a server shadow needs a server')('a clean chain renders one verdict line', async () => {

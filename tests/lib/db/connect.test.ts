@@ -1,7 +1,11 @@
+import { spawn, spawnSync } from 'node:child_process'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { connect, describeDbError, isTransactionPooler, parseDbUrl } from '../../../lib/db/connect.ts'
+import { connect, describeDbError, isTransactionPooler, openConnection, parseDbUrl } from '../../../lib/db/connect.ts'
 import { KitError } from '../../../lib/run/errors.ts'
+import { makeProject } from '../../helpers/project.ts'
+import { runScript } from '../../helpers/run.ts'
 import { client, createTempDatabase, dropTempDatabase, onServer } from '../../helpers/db.ts'
 
 const urls = suite('connection URLs')
@@ -89,3 +93,143 @@ onServer(errors, 'pglite-socket ignores startup parameters')('the connection car
 })
 
 errors.run()
+
+// ---
+// Local stand-ins for the addresses that made the scripts hang or loop: each counts the connections it receives,
+// so "one attempt" is asserted, not assumed. Nothing here leaves this machine.
+type Listener = { url: string; connections: () => number; close: () => Promise<void> }
+
+async function listen(onConnection: (socket: Socket) => void): Promise<Listener> {
+  let count = 0
+  const sockets = new Set<Socket>()
+  const server = createServer((socket) => {
+    count++
+    sockets.add(socket)
+    socket.on('error', () => {})
+    socket.on('close', () => sockets.delete(socket))
+    onConnection(socket)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `postgresql://postgres:s3cret-pw@127.0.0.1:${port}/postgres?connect_timeout=1`,
+    connections: () => count,
+    close: () => {
+      for (const s of sockets) s.destroy()
+      return new Promise((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e) => e as KitError)
+
+const deadline = suite('a connect makes one attempt and ends by its deadline with one clear error')
+
+deadline('a port that answers HTTP and closes is "not a PostgreSQL server", after exactly one connection', async () => {
+  const http = await listen((socket) => socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n'))
+  try {
+    const err = await failure(openConnection(http.url, { app: 'test' }))
+    assert.instance(err, KitError)
+    assert.is(err!.code, 'DB_NOT_POSTGRES')
+    assert.is(err!.message, `${new URL(http.url).host} is not a PostgreSQL server (it answered "HTTP/1.1 400 Bad Request")`)
+    assert.is(http.connections(), 1)
+  } finally {
+    await http.close()
+  }
+})
+
+deadline('a port that accepts and closes without a byte is "not a PostgreSQL server" too, after one connection', async () => {
+  const closer = await listen((socket) => socket.destroy())
+  try {
+    const err = await failure(openConnection(closer.url, { app: 'test' }))
+    assert.is(err?.code, 'DB_NOT_POSTGRES')
+    assert.match(err!.message, /it closed the connection without a PostgreSQL answer/)
+    assert.is(closer.connections(), 1)
+  } finally {
+    await closer.close()
+  }
+})
+
+deadline('a listener that never answers ends at the URL connect_timeout with "no answer from host:port within N s"', async () => {
+  const silent = await listen(() => {})
+  try {
+    const err = await failure(openConnection(silent.url, { app: 'test' }))
+    assert.is(err?.code, 'DB_NO_ANSWER')
+    assert.is(err!.message, `no answer from ${new URL(silent.url).host} within 1 s`)
+    assert.is(silent.connections(), 1)
+  } finally {
+    await silent.close()
+  }
+})
+
+deadline('a port nobody listens on is unreachable (ECONNREFUSED)', async () => {
+  const gone = await listen(() => {})
+  await gone.close()
+  const err = await failure(openConnection(gone.url, { app: 'test' }))
+  assert.is(err?.code, 'DB_UNREACHABLE')
+  assert.match(err!.message, /\(ECONNREFUSED\)$/)
+})
+
+deadline('an address that drops the TCP handshake ends at the deadline too (a listener whose accept queue is full)', async () => {
+  // Linux drops SYNs to a listener whose accept queue is full: a real black hole on loopback. Node accepts every
+  // connection, so python3 holds the listener (listen(0), never accept) and fills the queue first.
+  const python = spawnSync('python3', ['-c', 'print(1)'])
+  if (python.status !== 0) {
+    console.log('  (no python3: the black-hole listener is not checked here)')
+    return
+  }
+  const hole = spawn('python3', ['-c', BLACK_HOLE], { stdio: ['ignore', 'pipe', 'inherit'] })
+  try {
+    const port = await new Promise<string>((resolve) => hole.stdout.once('data', (d) => resolve(String(d).trim())))
+    const url = `postgresql://postgres@127.0.0.1:${port}/postgres?connect_timeout=1`
+    const err = await failure(openConnection(url, { app: 'test' }))
+    assert.is(err?.code, 'DB_NO_ANSWER')
+    assert.is(err!.message, `no answer from 127.0.0.1:${port} within 1 s`)
+  } finally {
+    hole.kill()
+  }
+})
+
+const BLACK_HOLE = `
+import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(0)
+fill = []
+for _ in range(4):
+    c = socket.socket(); c.setblocking(False)
+    try: c.connect(s.getsockname())
+    except BlockingIOError: pass
+    fill.append(c)
+time.sleep(0.2)
+print(s.getsockname()[1], flush=True)
+time.sleep(60)
+`
+
+deadline('the password in the URL never shows in the error', async () => {
+  const http = await listen((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'))
+  try {
+    const err = await failure(openConnection(http.url, { app: 'test' }))
+    assert.not.match(`${err?.message} ${err?.hint}`, 's3cret-pw')
+  } finally {
+    await http.close()
+  }
+})
+
+deadline('check-sync and check-drift exit 2 with one line on stderr, and the process ends (subprocess)', async () => {
+  const http = await listen((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'))
+  const project = makeProject({ '20250101000000_a.sql': 'select 1;\n' })
+  try {
+    const host = new URL(http.url).host
+    for (const script of ['check-sync', 'check-drift']) {
+      const run = await runScript(script, ['--db-url', http.url], { cwd: project.root })
+      assert.is(run.code, 2, script)
+      assert.is(run.stdout, '', script)
+      assert.is(run.stderr, `${script}: ${host} is not a PostgreSQL server (it answered "HTTP/1.1 400 Bad Request"). Check the host and port in the URL (Supabase: 5432 direct or session pooler, 6543 transaction pooler).\n`)
+    }
+    assert.is(http.connections(), 2)
+  } finally {
+    project.remove()
+    await http.close()
+  }
+})
+
+deadline.run()

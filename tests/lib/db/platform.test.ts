@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { snapshotCatalog } from '../../../lib/catalog/snapshot.ts'
@@ -5,7 +6,7 @@ import { connect } from '../../../lib/db/connect.ts'
 import type { Sql } from '../../../lib/run/sql.ts'
 import { extensionsCreatedBy } from '../../../lib/db/platform/extensions.ts'
 import { applyPlatformShim, PLATFORM_ROLES, PLATFORM_SCHEMAS } from '../../../lib/db/platform/shim.ts'
-import { createTempDatabase, dropTempDatabase, testServer } from '../../helpers/db.ts'
+import { client, createTempDatabase, dropTempDatabase, onServer, testServer } from '../../helpers/db.ts'
 
 type Ctx = { url: string; sql: Sql }
 
@@ -187,6 +188,111 @@ platform('runs without error as a role that owns none of the platform objects, a
   })
   assert.equal(await snapshotCatalog(sql), before)
 })
+
+platform('a direct DELETE on storage.buckets or storage.objects fails with 42501, as storage\'s protect_delete does on hosted', async ({ sql }) => {
+  await applyPlatformShim(sql)
+  await sql`insert into storage.buckets (id, name) values ('tmp', 'tmp')`
+  const refused = await sql`delete from storage.buckets where id = 'tmp'`.catch((e) => e)
+  assert.is(refused.code, '42501')
+  assert.match(refused.message, /Direct deletion from storage tables is not allowed/)
+  const objects = await sql`delete from storage.objects`.catch((e) => e)
+  assert.is(objects.code, '42501')
+  // The storage service's own way through, as on hosted.
+  const [gone] = await sql.begin(async (tx) => {
+    await tx`select set_config('storage.allow_delete_query', 'true', true)`
+    return tx`with d as (delete from storage.buckets where id = 'tmp' returning 1) select count(*)::int as n from d`
+  })
+  assert.is(gone.n, 1)
+})
+
+platform('owners and ACLs are hosted\'s: platform schemas owned by supabase_admin, postgres=U on public, postgres in its own default privileges', async ({ sql }) => {
+  await applyPlatformShim(sql)
+  const schemas = await sql`select nspname as name, nspowner::regrole::text as owner from pg_namespace
+    where nspname in ('auth', 'storage', 'realtime', 'graphql', 'graphql_public', 'vault', 'extensions') order by 1`
+  assert.equal(schemas.map((r) => `${r.name}:${r.owner}`), ['auth:supabase_admin', 'extensions:postgres', 'graphql:supabase_admin', 'graphql_public:supabase_admin', 'realtime:supabase_admin', 'storage:supabase_admin', 'vault:supabase_admin'])
+  const [pub] = await sql`select array_to_string(array(select x::text from unnest(nspacl) x order by 1), ',') as acl from pg_namespace where nspname = 'public'`
+  assert.is(pub.acl, '=U/pg_database_owner,anon=U/pg_database_owner,authenticated=U/pg_database_owner,pg_database_owner=UC/pg_database_owner,postgres=U/pg_database_owner,service_role=U/pg_database_owner')
+  const defaults = await sql`select defaclobjtype as type, array_to_string(array(select x::text from unnest(defaclacl) x order by 1), ',') as acl
+    from pg_default_acl where defaclrole = 'postgres'::regrole and defaclnamespace = 'public'::regnamespace order by 1`
+  assert.equal(defaults.map((r) => `${r.type} ${r.acl}`), [
+    'S anon=rwU/postgres,authenticated=rwU/postgres,postgres=rwU/postgres,service_role=rwU/postgres',
+    'f anon=X/postgres,authenticated=X/postgres,postgres=X/postgres,service_role=X/postgres',
+    'r anon=arwdDxt/postgres,authenticated=arwdDxt/postgres,postgres=arwdDxt/postgres,service_role=arwdDxt/postgres',
+  ])
+  const tables = await sql`select c.oid::regclass::text as name, c.relowner::regrole::text as owner, c.relrowsecurity as rls,
+      array_to_string(array(select x::text from unnest(c.relacl) x order by 1), ',') as acl
+    from pg_class c where c.oid in ('auth.users'::regclass, 'storage.objects'::regclass) order by 1`
+  assert.equal(tables.map((r) => ({ ...r })), [
+    { name: 'auth.users', owner: 'supabase_auth_admin', rls: true, acl: 'dashboard_user=arwdDxt/supabase_auth_admin,postgres=ar*wdDxt/supabase_auth_admin,supabase_auth_admin=arwdDxt/supabase_auth_admin' },
+    { name: 'storage.objects', owner: 'supabase_storage_admin', rls: true, acl: 'anon=arwdDxt/supabase_storage_admin,authenticated=arwdDxt/supabase_storage_admin,postgres=a*r*w*d*D*x*t*/supabase_storage_admin,service_role=arwdDxt/supabase_storage_admin,supabase_storage_admin=arwdDxt/supabase_storage_admin' },
+  ])
+  const [publication] = await sql`select pubowner::regrole::text as owner, (select count(*)::int from pg_publication_rel r where r.prpubid = p.oid) as tables from pg_publication p where pubname = 'supabase_realtime'`
+  assert.equal({ ...publication }, { owner: 'postgres', tables: 0 })
+})
+
+platform('changes nothing, byte for byte, on a database prepared like a hosted project', async ({ sql }) => {
+  // Hosted's values for what the shim touches (the shim's own output, which matches hosted on these), plus what
+  // hosted has and an older shim got wrong: no cron/net/supabase_functions schemas, more storage tables with
+  // narrower grants, a project that revoked the API roles' default privileges, no realtime.messages.
+  await applyPlatformShim(sql)
+  await sql.unsafe(`drop schema cron cascade; drop schema net cascade; drop schema supabase_functions cascade;
+    create table storage.s3_multipart_uploads (id text primary key);
+    alter table storage.s3_multipart_uploads owner to supabase_storage_admin;
+    grant select on storage.s3_multipart_uploads to anon, authenticated;
+    alter default privileges for role postgres in schema public revoke all on tables from anon;
+    revoke usage on schema public from anon;
+    drop table realtime.messages;`)
+  const before = await platformCatalog(sql)
+  const report = await applyPlatformShim(sql)
+  assert.is(report.platformPresent, true)
+  assert.is(await platformCatalog(sql), before)
+})
+
+onServer(platform, 'a second superuser role needs a server')('default privileges belong to postgres even when the shadow is reached as another superuser', async ({ url }) => {
+  const role = `smk_super_${randomBytes(4).toString('hex')}`
+  const admin = client(url)
+  try {
+    await admin`create role ${admin(role)} superuser login`
+    const as = new URL(url)
+    as.username = role
+    const other = connect(as.toString(), { app: 'platform-test', onNotice: () => {} })
+    try {
+      await applyPlatformShim(other)
+    } finally {
+      await other.end({ timeout: 5 })
+    }
+    const owners = await admin`select distinct defaclrole::regrole::text as owner from pg_default_acl where defaclnamespace = 'public'::regnamespace order by 1`
+    assert.equal(owners.map((r) => r.owner), ['postgres', 'supabase_admin'])
+  } finally {
+    await admin.end({ timeout: 5 })
+    await dropTempDatabase(url)
+    const root = client(url.replace(/\/[^/]*$/, '/postgres'))
+    await root`drop role if exists ${root(role)}`
+    await root.end({ timeout: 5 })
+  }
+})
+
+// Everything the shim could touch, as text: schemas, relations, functions, types with owners and ACLs, default
+// privileges, publications, triggers, and the platform roles' memberships.
+async function platformCatalog(sql: Sql): Promise<string> {
+  const acl = (column: string) => sql.unsafe(`array_to_string(array(select x::text from unnest(${column}) x order by 1), ',')`)
+  const parts = [
+    await sql`select nspname, nspowner::regrole::text, ${acl('nspacl')} from pg_namespace order by 1`,
+    await sql`select c.oid::regclass::text, c.relkind, c.relowner::regrole::text, c.relrowsecurity, c.relforcerowsecurity, ${acl('c.relacl')}
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname !~ '^pg_' and n.nspname <> 'information_schema' order by 1`,
+    await sql`select p.oid::regprocedure::text, p.proowner::regrole::text, ${acl('p.proacl')}, md5(p.prosrc) from pg_proc p
+      join pg_namespace n on n.oid = p.pronamespace where n.nspname !~ '^pg_' and n.nspname <> 'information_schema' order by 1`,
+    await sql`select t.oid::regtype::text, t.typowner::regrole::text from pg_type t join pg_namespace n on n.oid = t.typnamespace
+      where n.nspname !~ '^pg_' and n.nspname <> 'information_schema' order by 1`,
+    await sql`select defaclrole::regrole::text, coalesce(defaclnamespace::regnamespace::text, ''), defaclobjtype, ${acl('defaclacl')} from pg_default_acl order by 1, 2, 3`,
+    await sql`select pubname, pubowner::regrole::text, pubinsert, pubupdate, pubdelete, pubtruncate, (select count(*) from pg_publication_rel r where r.prpubid = p.oid) from pg_publication p order by 1`,
+    await sql`select tgrelid::regclass::text, tgname, tgenabled from pg_trigger where not tgisinternal order by 1, 2`,
+    await sql`select extname, extversion, extnamespace::regnamespace::text from pg_extension order by 1`,
+    await sql`select m.member::regrole::text, m.roleid::regrole::text from pg_auth_members m
+      where m.roleid::regrole::text = any(${sql.array([...PLATFORM_ROLES])}) or m.member::regrole::text = any(${sql.array([...PLATFORM_ROLES])}) order by 1, 2`,
+  ]
+  return JSON.stringify(parts)
+}
 
 platform.run()
 
