@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -358,3 +358,76 @@ online('a version applied on the database that the pushed commit lacks blocks th
   assert.is((await git(ctx, ['ls-remote', 'origin', 'main'])).stdout.trim(), '')
 })
 online.run()
+
+// ---
+const copy = suite<Ctx>('the README steps "Copy the kit into your repository", performed in a scratch repository')
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8')
+const section = README.slice(README.indexOf('### Copy the kit into your repository'))
+const STEPS = section.slice(section.indexOf('```sh\n') + 6, section.indexOf('\n```', section.indexOf('```sh\n'))).split('\n')
+const KIT_PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+
+// `npm install --save-exact a@1 b@2` → { a: '1', b: '2' }, as npm writes them into package.json.
+const specs = (line: string) => Object.fromEntries(line.split(' ').filter((w) => /^@?[a-z].*@\d/.test(w)).map((w) => [w.slice(0, w.lastIndexOf('@')), w.slice(w.lastIndexOf('@') + 1)]))
+
+copy.before(async (ctx) => {
+  ctx.repo = mkdtempSync(join(tmpdir(), 'smk-copy-'))
+  ctx.project = '.'
+  writeFileSync(join(ctx.repo, 'package.json'), JSON.stringify({ name: 'my-app', private: true }, null, 2) + '\n')
+  writeFileSync(join(ctx.repo, '.gitignore'), 'node_modules\n')
+  await git(ctx, ['init', '-q', '-b', 'main'])
+  await git(ctx, ['config', 'user.email', 'hook@test.invalid'])
+  await git(ctx, ['config', 'user.name', 'Hook Test'])
+})
+copy.after((ctx) => rmSync(ctx.repo, { recursive: true, force: true }))
+
+copy('the npm install lines pin exactly the runtime dependencies and husky, as the kit does', () => {
+  const installs = STEPS.filter((l) => l.startsWith('npm install'))
+  assert.is(installs.length, 2)
+  const { husky: _, supabase: _s, typescript: _t, uvu: _u, '@types/node': _n, ...dev } = KIT_PACKAGE.devDependencies
+  assert.equal(dev, {}, 'a new devDependency: say in the README whether a copy needs it')
+  assert.equal(specs(installs[0]), KIT_PACKAGE.dependencies)
+  assert.match(installs[1], '--save-dev')
+  assert.equal(specs(installs[1]), { husky: KIT_PACKAGE.devDependencies.husky })
+})
+
+copy('every step runs as written, npm install done by hand (no registry): package.json, node_modules, prepare', async (ctx) => {
+  const installs = STEPS.filter((l) => l.startsWith('npm install'))
+  for (const line of STEPS) {
+    if (line.startsWith('npm install')) {
+      if (line !== installs.at(-1)) continue
+      // What the npm install lines write into package.json; then this checkout's node_modules, and the
+      // prepare script npm install runs.
+      const pkg = JSON.parse(readFileSync(join(ctx.repo, 'package.json'), 'utf8'))
+      assert.is(pkg.scripts.prepare, 'husky')
+      const [deps, dev] = installs.map(specs)
+      writeFileSync(join(ctx.repo, 'package.json'), JSON.stringify({ ...pkg, dependencies: deps, devDependencies: dev }, null, 2) + '\n')
+      symlinkSync(join(ROOT, 'node_modules'), join(ctx.repo, 'node_modules'))
+      const prepare = await $({ cwd: ctx.repo, nothrow: true, quiet: true, env })`npm run -s prepare`
+      assert.is(prepare.exitCode, 0, prepare.stderr)
+      continue
+    }
+    const r = await $({ cwd: ctx.repo, nothrow: true, quiet: true, env: { ...env, KIT: ROOT } })`sh -c ${line}`
+    assert.is(r.exitCode, 0, `${line}: ${r.stderr}`)
+  }
+  assert.is((await git(ctx, ['config', 'core.hooksPath'])).stdout.trim(), '.husky/_')
+  const r = await commit(ctx, 'migration kit')
+  assert.is(r.code, 0, r.output)
+  const tracked = (await git(ctx, ['ls-files', '.husky', 'tools/migration-kit/package.json', 'tools/migration-kit/scripts/check-sync.ts'])).stdout.trim().split('\n')
+  assert.equal(tracked, ['.husky/migration-kit.sh', '.husky/pre-commit', '.husky/pre-push', 'tools/migration-kit/package.json', 'tools/migration-kit/scripts/check-sync.ts'])
+})
+
+copy('in the copied repository a migration that cannot run twice is refused and its idempotent form accepted', async (ctx) => {
+  mkdirSync(migrations(ctx), { recursive: true })
+  writeFileSync(join(ctx.repo, 'supabase', 'config.toml'), 'project_id = "my-app"\n')
+  write(ctx, '20250101000000_notes.sql', BAD)
+  await git(ctx, ['add', '-A'])
+  const refused = await commit(ctx, 'bad migration')
+  assert.is.not(refused.code, 0)
+  assert.match(refused.output, 'create-policy')
+  write(ctx, '20250101000000_notes.sql', GOOD)
+  await git(ctx, ['add', '-A'])
+  const accepted = await commit(ctx, 'good migration')
+  assert.is(accepted.code, 0, accepted.output)
+  assert.is(await headCount(ctx), 2)
+})
+copy.run()
