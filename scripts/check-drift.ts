@@ -1,11 +1,14 @@
 // Finds drift between the database and its migration files: replays the files on a shadow database, snapshots the
 // catalog of both, and reports hand edits, objects the files make that the remote lacks, and objects that differ.
-import { relative } from 'node:path'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
 import { snapshotCatalog } from '../lib/catalog/snapshot.ts'
 import { describeProps } from '../lib/catalog/diff.ts'
 import { assertDirFlag, resolveDbUrl, resolveMigrationsDir, resolveShadowUrl } from '../lib/run/config.ts'
 import { describeDbError, openConnection } from '../lib/db/connect.ts'
 import type { Sql } from '../lib/run/sql.ts'
+import { exportCommittedFolder } from '../lib/checks/committed.ts'
 import { compareDrift, driftCount, replayWithProvenance, type DriftItem, type DriftReport } from '../lib/checks/drift.ts'
 import { KitError } from '../lib/run/errors.ts'
 import { listFolder, readMigration, skipWarning } from '../lib/cli/folder.ts'
@@ -27,6 +30,7 @@ Options:
   --shadow-url <url>   server on which a throwaway database is created and dropped (else SHADOW_DATABASE_URL,
                        else an embedded PGlite, PostgreSQL 18)
   --dir <path>         migrations folder (default: <project root>/supabase/migrations)
+  --commit <rev>       replay the migrations folder as it is in that commit, not the work tree (pre-push hook)
   --ignore <patterns>  comma-separated item patterns to leave out, * matching anything
                        (e.g. "column public.repos.*,index public.tmp_*")
   --json               print one JSON document instead of the report
@@ -44,7 +48,7 @@ Environment:
   NO_COLOR                        disable colour
 `
 
-export const FLAGS = { string: ['db-url', 'shadow-url', 'dir', 'ignore'], boolean: ['json', 'debug', 'help'] }
+export const FLAGS = { string: ['db-url', 'shadow-url', 'dir', 'commit', 'ignore'], boolean: ['json', 'debug', 'help'] }
 const SCRIPT = 'check-drift'
 
 export async function main(args: string[], env: NodeJS.ProcessEnv = process.env, io: Io = processIo()): Promise<number> {
@@ -63,39 +67,45 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
     const ignore = String(flags.ignore ?? '').split(',').map((p) => p.trim()).filter(Boolean)
     const dir = resolveMigrationsDir(flags.dir as string | undefined, io.cwd)
     assertDirFlag(flags.dir as string | undefined, dir)
-    const folder = listFolder(dir)
-    for (const entry of folder.skipped) io.err(skipWarning(entry))
-    if (!folder.exists) io.err(`${SCRIPT}: no migrations folder at ${dir}; comparing the database with an empty chain.`)
-    const say = (m: string) => io.err(redact(m, secrets))
-
-    // 2. Snapshot the remote and read its history.
-    const [remoteCatalog, history, remoteVersion] = await withDb(url, async (sql) => [await snapshotCatalog(sql), await readHistory(sql), await serverVersion(sql)] as const)
-
-    // 3. Replay the files on the shadow, noting which file made each item.
-    let shadow: Shadow | undefined
-    let replay: Awaited<ReturnType<typeof replayWithProvenance>>
+    // A commit's folder (--commit) is copied out of git for the replay and removed afterwards.
+    const tmp = flags.commit ? mkdtempSync(join(tmpdir(), 'smk-commit-')) : undefined
     try {
-      shadow = await openShadow({ serverUrl: shadowUrl, app: SCRIPT, onNotice: () => {} })
-      say(describeShadow(shadow))
-      const skew = majorSkewWarning(shadow, remoteVersion.major)
-      if (skew) say(`${SCRIPT}: warning: ${skew}.`)
-      const lacking = missingExtensionsWarning(folder.files.map((f) => readMigration(f.path)), shadow.platform.missing)
-      if (lacking) say(`${SCRIPT}: warning: ${lacking}.`)
-      // The shadow's notices ("already exists, skipping") are the files' business, not the user's.
-      replay = await withDb(shadow.url, (sql) => replayWithProvenance(sql, folder.files), () => {})
-    } finally {
-      await shadow?.dispose()
-    }
+      const folder = listFolder(tmp ? (await exportCommittedFolder(io.cwd, String(flags.commit), dir, tmp)).path : dir)
+      for (const entry of folder.skipped) io.err(skipWarning(entry))
+      if (!folder.exists) io.err(`${SCRIPT}: no migrations folder at ${dir}; comparing the database with an empty chain.`)
+      const say = (m: string) => io.err(redact(m, secrets))
 
-    // 4. Decide and report.
-    const report = compareDrift(replay, remoteCatalog, history.rows.map((r) => r.version), ignore)
-    const count = driftCount(report)
-    if (flags.json) {
-      io.out(redact(toJson({ clean: count === 0, shadow: { engine: shadow!.engine, version: shadow!.version }, remoteMajor: remoteVersion.major, ...report }), secrets))
-    } else {
-      io.out(redact(render(report, relative(io.cwd, dir) || '.', useColor({ isTTY: io.stdoutIsTTY }, env)), secrets))
+      // 2. Snapshot the remote and read its history.
+      const [remoteCatalog, history, remoteVersion] = await withDb(url, async (sql) => [await snapshotCatalog(sql), await readHistory(sql), await serverVersion(sql)] as const)
+
+      // 3. Replay the files on the shadow, noting which file made each item.
+      let shadow: Shadow | undefined
+      let replay: Awaited<ReturnType<typeof replayWithProvenance>>
+      try {
+        shadow = await openShadow({ serverUrl: shadowUrl, app: SCRIPT, onNotice: () => {} })
+        say(describeShadow(shadow))
+        const skew = majorSkewWarning(shadow, remoteVersion.major)
+        if (skew) say(`${SCRIPT}: warning: ${skew}.`)
+        const lacking = missingExtensionsWarning(folder.files.map((f) => readMigration(f.path)), shadow.platform.missing)
+        if (lacking) say(`${SCRIPT}: warning: ${lacking}.`)
+        // The shadow's notices ("already exists, skipping") are the files' business, not the user's.
+        replay = await withDb(shadow.url, (sql) => replayWithProvenance(sql, folder.files), () => {})
+      } finally {
+        await shadow?.dispose()
+      }
+
+      // 4. Decide and report.
+      const report = compareDrift(replay, remoteCatalog, history.rows.map((r) => r.version), ignore)
+      const count = driftCount(report)
+      if (flags.json) {
+        io.out(redact(toJson({ clean: count === 0, shadow: { engine: shadow!.engine, version: shadow!.version }, remoteMajor: remoteVersion.major, ...report }), secrets))
+      } else {
+        io.out(redact(render(report, relative(io.cwd, dir) || '.', useColor({ isTTY: io.stdoutIsTTY }, env)), secrets))
+      }
+      return count === 0 ? EXIT.clean : EXIT.findings
+    } finally {
+      if (tmp) rmSync(tmp, { recursive: true, force: true })
     }
-    return count === 0 ? EXIT.clean : EXIT.findings
   })
 
   async function withDb<T>(target: string, body: (sql: Sql) => Promise<T>, onNotice = (m: string) => io.err(m)): Promise<T> {

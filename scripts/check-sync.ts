@@ -1,5 +1,7 @@
 // Compares supabase/migrations with the remote history table as `supabase migration list` and `db push` do,
 // and says, for every disagreement, what to run next.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { assertDirFlag, findProjectRoot, resolveDbUrl, resolveMigrationsDir } from '../lib/run/config.ts'
 import { describeDbError, openConnection } from '../lib/db/connect.ts'
@@ -7,9 +9,10 @@ import { KitError } from '../lib/run/errors.ts'
 import { listFolder, readMigration, skipWarning, type Folder } from '../lib/cli/folder.ts'
 import { readHistory } from '../lib/cli/history.ts'
 import { colors, EXIT, githubAnnotation, table, toJson, useColor, wantsAnnotations, type Annotation } from '../lib/run/output.ts'
-import { flagNames, processIo, runMain, scriptBody, type Io } from '../lib/run/script.ts'
+import { flagNames, processIo, runMain, scriptBody, type Flags, type Io } from '../lib/run/script.ts'
 import { splitAndTrim } from '../lib/cli/split.ts'
-import { compareSync, countOffline, offlineFindings, type LocalText, type SyncReport } from '../lib/checks/sync.ts'
+import { compareSync, countOffline, offlineFindings, onlyPending, type LocalText, type SyncReport } from '../lib/checks/sync.ts'
+import { exportCommittedFolder } from '../lib/checks/committed.ts'
 
 export const USAGE = `Usage: npx tsx scripts/check-sync.ts [options]
 
@@ -20,13 +23,15 @@ Options:
   --db-url <url>   database to compare with (else SUPABASE_DB_URL, else DATABASE_URL)
   --dir <path>     migrations folder (default: <project root>/supabase/migrations)
   --offline        folder checks only (clutter, duplicate versions, names, empty files); no database
+  --commit <rev>   read the migrations folder as it is in that commit, not the work tree (the pre-push hook)
+  --allow-pending  exit 0 when the only difference is local files that db push would simply apply
   --json           print one JSON document instead of the table
   --debug          print stack traces on errors
   --help           show this help
 
 Exit codes:
   0  in sync, nothing found
-  1  findings (out of sync, clutter, edited files, or db push would fail)
+  1  findings (out of sync, clutter, edited files, or db push would fail; pending files unless --allow-pending)
   2  usage or runtime error (bad URL, unreachable database, permission denied)
 
 Environment:
@@ -35,7 +40,7 @@ Environment:
   NO_COLOR                        disable colour
 `
 
-export const FLAGS = { string: ['db-url', 'dir'], boolean: ['offline', 'json', 'debug', 'help'] }
+export const FLAGS = { string: ['db-url', 'dir', 'commit'], boolean: ['offline', 'allow-pending', 'json', 'debug', 'help'] }
 const SCRIPT = 'check-sync'
 const RUN_AGAIN = 'npx tsx scripts/check-sync.ts'
 const DB = '--db-url "$SUPABASE_DB_URL"'
@@ -43,50 +48,63 @@ const DB = '--db-url "$SUPABASE_DB_URL"'
 export async function main(args: string[], env: NodeJS.ProcessEnv = process.env, io: Io = processIo()): Promise<number> {
   return scriptBody({ script: SCRIPT, usage: USAGE, flags: FLAGS }, args, io, async (flags, hide) => {
     // 1. Validate every input before the first connection.
+    if (flags.offline && flags['allow-pending']) throw new KitError('USAGE', '--allow-pending needs the database (it excludes --offline)', 'See --help')
     const dir = resolveMigrationsDir(flags.dir as string | undefined, io.cwd)
     assertDirFlag(flags.dir as string | undefined, dir)
     const url = flags.offline ? undefined : resolveDbUrl(flags['db-url'] as string | undefined, env)
     hide(url)
 
-    // 2. Read the folder the way the CLI does.
-    const folder = listFolder(dir)
-    for (const entry of folder.skipped) io.err(skipWarning(entry))
-    if (!folder.exists) io.err(`${SCRIPT}: no migrations folder at ${dir}; treating it as empty, as the Supabase CLI does.`)
-    else if (folder.files.length === 0) io.err(`${SCRIPT}: no migration files in ${dir}.`)
-    const texts = folder.files.map(readLocalText)
-    const relDir = relative(io.cwd, dir) || '.'
-
-    // 3. Offline: the folder-only checks.
-    if (flags.offline) {
-      const found = offlineFindings(folder, texts)
-      const count = countOffline(found)
-      if (flags.json) io.out(toJson({ clean: count === 0, ...found }))
-      else io.out(renderOffline(found, relDir, folder))
-      if (wantsAnnotations(env) && !flags.json) for (const a of offlineAnnotations(found, relDir)) io.out(githubAnnotation(a))
-      return count === 0 ? EXIT.clean : EXIT.findings
-    }
-
-    // 4. Read the remote history with the CLI's query (a missing table is an empty history).
-    const sql = await openConnection(url!, { app: SCRIPT, onNotice: (m) => io.err(m) })
-    let history: Awaited<ReturnType<typeof readHistory>>
+    // 2. Read the folder the way the CLI does: from the work tree, or as a commit has it (--commit).
+    const tmp = flags.commit ? mkdtempSync(join(tmpdir(), 'smk-commit-')) : undefined
     try {
-      history = await readHistory(sql)
-    } catch (err) {
-      throw describeDbError(err, url!)
+      const source = tmp ? (await exportCommittedFolder(io.cwd, String(flags.commit), dir, tmp)).path : dir
+      return await check(flags, dir, source, url, env, io)
     } finally {
-      await sql.end({ timeout: 5 })
+      if (tmp) rmSync(tmp, { recursive: true, force: true })
     }
-
-    // 5. Decide and report.
-    const clutterTexts = folder.clutter.map((c) => ({ file: c.file, statements: statementsAt(join(dir, c.file)) }))
-    // The CLI's hint names files relative to the project root (supabase/migrations/…), wherever it runs from.
-    const cliDir = relative(findProjectRoot(io.cwd), dir) || '.'
-    const report = compareSync(folder, texts, history, cliDir, clutterTexts)
-    if (flags.json) io.out(toJson(report))
-    else io.out(render(report, relDir, useColor({ isTTY: io.stdoutIsTTY }, env)))
-    if (wantsAnnotations(env) && !flags.json) for (const a of annotations(report, relDir)) io.out(githubAnnotation(a))
-    return report.inSync && report.push.ok ? EXIT.clean : EXIT.findings
   })
+}
+
+// `dir` is the folder as reports name it; `source` is where its files are read (a commit's copy with --commit).
+async function check(flags: Flags, dir: string, source: string, url: string | undefined, env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  const folder = listFolder(source)
+  for (const entry of folder.skipped) io.err(skipWarning(entry))
+  if (!folder.exists) io.err(`${SCRIPT}: no migrations folder at ${dir}${flags.commit ? ` in ${flags.commit}` : ''}; treating it as empty, as the Supabase CLI does.`)
+  else if (folder.files.length === 0) io.err(`${SCRIPT}: no migration files in ${dir}.`)
+  const texts = folder.files.map(readLocalText)
+  const relDir = relative(io.cwd, dir) || '.'
+
+  // 3. Offline: the folder-only checks.
+  if (flags.offline) {
+    const found = offlineFindings(folder, texts)
+    const count = countOffline(found)
+    if (flags.json) io.out(toJson({ clean: count === 0, ...found }))
+    else io.out(renderOffline(found, relDir, folder, flags.commit as string | undefined))
+    if (wantsAnnotations(env) && !flags.json) for (const a of offlineAnnotations(found, relDir)) io.out(githubAnnotation(a))
+    return count === 0 ? EXIT.clean : EXIT.findings
+  }
+
+  // 4. Read the remote history with the CLI's query (a missing table is an empty history).
+  const sql = await openConnection(url!, { app: SCRIPT, onNotice: (m) => io.err(m) })
+  let history: Awaited<ReturnType<typeof readHistory>>
+  try {
+    history = await readHistory(sql)
+  } catch (err) {
+    throw describeDbError(err, url!)
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+
+  // 5. Decide and report.
+  const clutterTexts = folder.clutter.map((c) => ({ file: c.file, statements: statementsAt(join(source, c.file)) }))
+  // The CLI's hint names files relative to the project root (supabase/migrations/…), wherever it runs from.
+  const cliDir = relative(findProjectRoot(io.cwd), dir) || '.'
+  const report = compareSync(folder, texts, history, cliDir, clutterTexts)
+  if (flags.json) io.out(toJson(report))
+  else io.out(render(report, relDir, useColor({ isTTY: io.stdoutIsTTY }, env)))
+  if (wantsAnnotations(env) && !flags.json) for (const a of annotations(report, relDir)) io.out(githubAnnotation(a))
+  if (report.inSync && report.push.ok) return EXIT.clean
+  return flags['allow-pending'] && onlyPending(report) ? EXIT.clean : EXIT.findings
 }
 
 function readLocalText(file: Folder['files'][number]): LocalText {
@@ -120,10 +138,13 @@ function offlineLines(found: Offline, relDir: string): string[] {
   ]
 }
 
-function renderOffline(found: Offline, relDir: string, folder: Folder): string {
+function renderOffline(found: Offline, relDir: string, folder: Folder, commit?: string): string {
   const lines = offlineLines(found, relDir)
-  if (lines.length === 0) return `${relDir}: ${folder.files.length} migration files, no clutter, no duplicate versions, no empty files.`
-  return [...lines, '', `${lines.length} finding(s) in ${relDir}.`].join('\n')
+  const where = commit ? `${relDir} as commit ${commit.slice(0, 12)} has it` : relDir
+  if (lines.length === 0) return `${where}: ${folder.files.length} migration files, no clutter, no duplicate versions, no empty files.`
+  // What is checked is the commit: a fix in the work tree counts once it is committed.
+  const next = commit ? ' Commit the fixes (git rm <file> also records a deletion made only on disk), then push again.' : ''
+  return [...lines, '', `${lines.length} finding(s) in ${where}.${next}`].join('\n')
 }
 
 function render(r: SyncReport, relDir: string, color: boolean): string {
@@ -152,7 +173,11 @@ function render(r: SyncReport, relDir: string, color: boolean): string {
     out.push(c.red('supabase db push would fail:'), r.push.error!, r.push.hint!)
     if (r.push.pendingWithIncludeAll.length) out.push('', `With --include-all it would apply:\n${r.push.pendingWithIncludeAll.map((f) => `  • ${f}`).join('\n')}`)
   }
-  const verdict = r.inSync && r.push.ok ? c.green('In sync.') : c.yellow(`Out of sync: ${r.localOnly.length} local only, ${r.remoteOnly.length} remote only, ${r.edited.length} edited, ${r.clutter.length} clutter. Fix the findings, then run ${RUN_AGAIN} again.`)
+  const verdict = r.inSync && r.push.ok
+    ? c.green('In sync.')
+    : onlyPending(r)
+      ? c.yellow(`Pending only: ${r.localOnly.length} local file(s) not applied yet, nothing to fix. Apply them: supabase db push ${DB}`)
+      : c.yellow(`Out of sync: ${r.localOnly.length} local only, ${r.remoteOnly.length} remote only, ${r.edited.length} edited, ${r.clutter.length} clutter. Fix the findings, then run ${RUN_AGAIN} again.`)
   out.push('', verdict)
   return out.join('\n')
 }

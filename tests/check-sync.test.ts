@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { suite, type Test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { $ } from 'zx'
 import { connect } from '../lib/db/connect.ts'
 import { createHistoryTable, insertHistoryRow } from '../lib/cli/history.ts'
 import { splitAndTrim } from '../lib/cli/split.ts'
@@ -390,3 +391,63 @@ oracle('the generated layouts covered all three verdicts', () => {
 })
 
 oracle.run()
+
+// ---
+const pendingOnly = suite<Ctx>('check-sync with only pending files left says to run supabase db push')
+cleanUp(pendingOnly, { database: true })
+
+pendingOnly('files db push would simply apply get the db push verdict, exit 1, and exit 0 with --allow-pending', async (ctx) => {
+  ctx.project = makeProject({ '20250101000000_a.sql': A, '20250102000000_b.sql': B, '20250103000000_c.sql': C })
+  await recordRemote(ctx.url, { '20250101000000_a.sql': A })
+  const cli = await cliPushDryRun(ctx.project.root, ctx.url)
+  assert.is(cli.code, 0, cli.stderr)
+  assert.match(cli.stdout + cli.stderr, '20250102000000_b.sql')
+  const cap = captureIo(ctx.project.root)
+  assert.is(await main(['--db-url', ctx.url], {}, cap.io), 1)
+  const lines = cap.out().split('\n')
+  assert.is(lines.at(-1), 'Pending only: 2 local file(s) not applied yet, nothing to fix. Apply them: supabase db push --db-url "$SUPABASE_DB_URL"')
+  assert.not.match(cap.out(), 'Findings')
+  assert.not.match(cap.out(), 'Fix the findings')
+  assert.is(await main(['--db-url', ctx.url, '--allow-pending'], {}, captureIo(ctx.project.root).io), 0)
+})
+
+pendingOnly('a pending file next to a real finding keeps the out-of-sync verdict, also with --allow-pending', async (ctx) => {
+  ctx.project = makeProject({ '20250101000000_a.sql': A, '20250103000000_c.sql': C })
+  await recordRemote(ctx.url, { '20250101000000_a.sql': A, '20250102000000_b.sql': B })
+  const cap = captureIo(ctx.project.root)
+  assert.is(await main(['--db-url', ctx.url, '--allow-pending'], {}, cap.io), 1)
+  assert.match(cap.out(), 'Out of sync: 1 local only, 1 remote only, 0 edited, 0 clutter.')
+})
+
+pendingOnly('--allow-pending needs the database', async (ctx) => {
+  ctx.project = makeProject({})
+  const cap = captureIo(ctx.project.root)
+  assert.is(await main(['--offline', '--allow-pending'], {}, cap.io), 2)
+  assert.is(cap.err(), 'check-sync: --allow-pending needs the database (it excludes --offline). See --help.')
+})
+pendingOnly.run()
+
+// ---
+const committed = suite<Ctx>('check-sync --commit reads the folder as a commit has it, not the work tree')
+cleanUp(committed, { database: false })
+
+committed('a file deleted on disk but committed counts, an untracked one does not, and a bad revision is refused', async (ctx) => {
+  ctx.project = makeProject({ '20250101000000_a.sql': A, '20250101000000_a.sql.backup': A })
+  const git = (args: string[]) => $({ cwd: ctx.project!.root, quiet: true })`git -c user.email=t@t.invalid -c user.name=t ${args}`
+  await git(['init', '-q'])
+  await git(['add', '-A'])
+  await git(['commit', '-q', '-m', 'clutter'])
+  rmSync(join(ctx.project.migrations, '20250101000000_a.sql.backup'))
+  writeFileSync(join(ctx.project.migrations, 'notes.sql.bak'), A)
+  const cap = captureIo(ctx.project.root)
+  assert.is(await main(['--offline', '--commit', 'HEAD', '--json'], {}, cap.io), 1)
+  const report = JSON.parse(cap.out())
+  assert.equal(report.clutter, [{ file: '20250101000000_a.sql.backup', kind: 'backup' }])
+  const disk = captureIo(ctx.project.root)
+  assert.is(await main(['--offline', '--json'], {}, disk.io), 1)
+  assert.equal(JSON.parse(disk.out()).clutter, [{ file: 'notes.sql.bak', kind: 'backup' }])
+  const bad = captureIo(ctx.project.root)
+  assert.is(await main(['--offline', '--commit', 'no-such-branch'], {}, bad.io), 2)
+  assert.is(bad.err(), 'check-sync: no commit no-such-branch in this repository. Pass a commit, branch or tag that git rev-parse knows.')
+})
+committed.run()

@@ -4,10 +4,11 @@ import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join, posix, relative, resolve, sep } from 'node:path'
 import { KitError } from '../run/errors.ts'
-import { listFolder, MIGRATION_FILE, readMigration } from '../cli/folder.ts'
+import { listFolder, MIGRATION_FILE, readMigration, type Folder } from '../cli/folder.ts'
 import type { Finding, FolderFile } from '../sql/idempotency.ts'
 import { splitAndTrim } from '../cli/split.ts'
-import { exportStaged, gitRoot, indexedFiles, stagedChanges } from './staged.ts'
+import { exportCommittedFolder } from './committed.ts'
+import { exportStaged, gitRoot, indexedFiles, stagedChanges, type StagedChange } from './staged.ts'
 import { offlineFindings, type LocalText } from './sync.ts'
 
 // One file to check: `display` is what reports show; `text` is absent when the file could not be decoded.
@@ -47,7 +48,8 @@ export function collectPaths(cwd: string, dir: string, paths: readonly string[])
 }
 
 // The index, not the work tree: staged migrations to check, folder checks on the staged folder, and changes to
-// migrations that were already committed (edited after apply, in the making) unless allowEdit.
+// migrations that were already committed (edited after apply, in the making) unless allowEdit. Deleting or
+// renaming what the folder checks ask to remove (an empty file, one of two files sharing a version) is allowed.
 export async function collectStaged(cwd: string, dir: string, allowEdit: boolean): Promise<Inputs> {
   const root = await gitRoot(cwd)
   const relDir = relative(root, dir).split(sep).join('/')
@@ -62,34 +64,29 @@ export async function collectStaged(cwd: string, dir: string, allowEdit: boolean
     else extra.push({ display: show(p), findings: [f] })
   }
 
-  if (!allowEdit) {
-    for (const c of changes) {
-      const old = c.oldPath ?? c.path
-      if (!inDir(old) || !isMigration(old) || c.status === 'A' || c.status === 'C') continue
-      const what = c.status === 'D' ? 'deleted' : c.status === 'R' ? `renamed to ${posix.basename(c.path)}` : 'edited'
-      report(old, fileFinding('committed-migration-changed', 'error', `${posix.basename(old)} was already committed and is now ${what}: databases that applied it keep the old version (supabase db push never re-runs it). Put the change in a new migration (supabase migration new <name>); if it never ran anywhere, commit with MIGRATION_KIT_ALLOW_EDIT=1 (or run the check with --allow-edit)`))
-    }
-  }
-
   // The staged folder, materialised so lib/folder.ts reads it exactly as the CLI reads a folder.
   const tmp = mkdtempSync(join(tmpdir(), 'smk-staged-'))
   try {
-    const stagedDir = join(tmp, ...relDir.split('/'))
-    await exportStaged(root, (await indexedFiles(root, relDir)).filter(inDir), tmp)
+    const stagedDir = join(tmp, 'index', ...relDir.split('/'))
+    await exportStaged(root, (await indexedFiles(root, relDir)).filter(inDir), join(tmp, 'index'))
     mkdirSync(stagedDir, { recursive: true })
     const folder = listFolder(stagedDir)
-    const staged = new Set(changes.filter((c) => c.status !== 'D').map((c) => posix.basename(c.path)))
-    const texts: LocalText[] = folder.files.map((f) => {
-      try {
-        return { file: f, statements: splitAndTrim(readMigration(f.path)) }
-      } catch (err) {
-        return { file: f, statements: null, problem: 'notUtf8', message: (err as Error).message }
+    const found = offlineFindings(folder, readTexts(folder))
+
+    if (!allowEdit) {
+      const changed = changes.filter((c) => inDir(c.oldPath ?? c.path) && isMigration(c.oldPath ?? c.path) && c.status !== 'A' && c.status !== 'C')
+      const removable = changed.some((c) => c.status === 'D' || c.status === 'R') ? await removableInHead(root, dir, join(tmp, 'head'), folder) : new Set<string>()
+      for (const c of changed) {
+        const old = c.oldPath ?? c.path
+        if ((c.status === 'D' || c.status === 'R') && removable.has(posix.basename(old))) continue
+        report(old, fileFinding('committed-migration-changed', 'error', committedChangeMessage(c, show)))
       }
-    })
-    const found = offlineFindings(folder, texts)
+    }
+
+    const staged = new Set(changes.filter((c) => c.status !== 'D').map((c) => posix.basename(c.path)))
     const at = (file: string) => `${relDir}/${file}`
     // Only what this commit brings in: older clutter is check-sync's to report, not a reason to block a commit.
-    for (const c of found.clutter) if (staged.has(c.file)) report(at(c.file), fileFinding('folder-clutter', 'error', `${c.file} does not match <timestamp>_name.sql (${c.kind}): the Supabase CLI skips it. Keep it out of the migrations folder`))
+    for (const c of found.clutter) if (staged.has(c.file)) report(at(c.file), fileFinding('folder-clutter', 'error', `${c.file} does not match <timestamp>_name.sql (${c.kind}): the Supabase CLI skips it. Keep it out of the migrations folder (git rm --cached ${show(at(c.file))}, then move it elsewhere)`))
     for (const d of found.duplicates) {
       for (const f of d.files.filter((x) => staged.has(x))) report(at(f), fileFinding('duplicate-version', 'error', `version ${d.version} is used by ${d.files.join(' and ')}: the second one fails db push on the history insert. Give it a new timestamp`))
     }
@@ -106,4 +103,35 @@ export async function collectStaged(cwd: string, dir: string, allowEdit: boolean
   } finally {
     rmSync(tmp, { recursive: true, force: true })
   }
+}
+
+function readTexts(folder: Folder): LocalText[] {
+  return folder.files.map((f) => {
+    try {
+      return { file: f, statements: splitAndTrim(readMigration(f.path)) }
+    } catch (err) {
+      return { file: f, statements: null, problem: 'notUtf8', message: (err as Error).message }
+    }
+  })
+}
+
+// Committed files whose removal is the fix check-sync asks for: empty files (nothing ran), and files sharing a
+// version with another (db push applies one of them; the rest fail on the history insert), as long as the staged
+// folder keeps a file of that version.
+async function removableInHead(root: string, dir: string, into: string, staged: Folder): Promise<Set<string>> {
+  const head = await exportCommittedFolder(root, 'HEAD', dir, into)
+  const folder = listFolder(head.path)
+  const found = offlineFindings(folder, readTexts(folder))
+  const kept = new Set(staged.files.map((f) => f.version))
+  return new Set([...found.empty, ...found.duplicates.filter((d) => kept.has(d.version)).flatMap((d) => d.files)])
+}
+
+// What to do about a change to a committed migration, for the change it is (each suggestion applies to it).
+function committedChangeMessage(c: StagedChange, show: (p: string) => string): string {
+  const old = c.oldPath ?? c.path
+  const name = posix.basename(old)
+  const allow = 'if it never ran on any database, commit with MIGRATION_KIT_ALLOW_EDIT=1'
+  if (c.status === 'D') return `${name} was already committed and is now deleted: databases that applied it keep what it made, and its version stays in their history (check-sync reports it as remote only). Restore it (git restore --staged --worktree ${show(old)}); to undo what it made, write a new migration that reverses it (supabase migration new <name>); ${allow}`
+  if (c.status === 'R') return `${name} was already committed and is now renamed to ${posix.basename(c.path)}: databases that applied it recorded the old version, so db push would run it again under the new one. Rename it back (git mv ${show(c.path)} ${show(old)}); ${allow}`
+  return `${name} was already committed and is now edited: databases that applied it keep the old text (supabase db push never re-runs a recorded version). Restore it (git restore --staged --worktree ${show(old)}) and put the change in a new migration (supabase migration new <name>); ${allow}`
 }

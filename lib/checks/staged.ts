@@ -7,7 +7,7 @@ const run = promisify(execFile)
 
 export type StagedChange = { status: string; path: string; oldPath?: string }
 
-async function git(cwd: string, args: string[]): Promise<Buffer> {
+export async function git(cwd: string, args: string[]): Promise<Buffer> {
   try {
     const { stdout } = await run('git', args, { cwd, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 })
     return stdout

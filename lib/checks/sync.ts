@@ -91,6 +91,12 @@ export function compareSync(
   }
 }
 
+// Only local files that db push would simply apply: nothing to repair, the database is just behind (the normal
+// state between committing a migration and deploying it).
+export const onlyPending = (r: SyncReport) =>
+  r.push.ok && r.push.pending.length > 0 && r.remoteOnly.length === 0 && r.outOfOrder.length === 0 && r.edited.length === 0 &&
+  r.localOnly.length === r.push.pending.length && r.clutter.length + r.duplicates.length + r.empty.length + r.unreadable.length + r.badVersions.length === 0
+
 function rowStatus(row: ListRow, outOfOrder: Set<string>, edited: Set<string>): string {
   if (row.local && row.remote) return edited.has(row.local) ? 'edited after apply' : 'applied'
   if (row.remote) return 'remote only'
