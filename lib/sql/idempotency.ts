@@ -3,6 +3,7 @@
 // replays the file's effects twice over a set of object keys: the first pass gives what exists after one run,
 // the second checks each statement against it, so an earlier DROP … IF EXISTS, or a DROP followed by the same
 // CREATE, count as the guards they are.
+import { buildChain, checkAgainstChain } from './chain.ts'
 import { effectsOf } from './effects.ts'
 import { lex, type Comment } from './lexer.ts'
 import { lineLocator, parseSql, type Statement } from './parse.ts'
@@ -26,7 +27,9 @@ export type Finding = {
 }
 
 // What --fix does to one statement: splices inside [codeStart, codeEnd), statements before it, and conditions.
-export type FixPlan = { codeStart: number; codeEnd: number; context: 'top' | 'plpgsql'; edits: NonNullable<Fix['edits']>; preludes: string[]; guards: string[] }
+// `guards`: run while any holds (what the statement makes is missing); `requires`: run only while all hold (what
+// the statement uses still exists: chain.ts).
+export type FixPlan = { codeStart: number; codeEnd: number; context: 'top' | 'plpgsql'; edits: NonNullable<Fix['edits']>; preludes: string[]; guards: string[]; requires?: string[] }
 
 export type FileReport = { findings: Finding[]; plans: FixPlan[]; suppressed: number; statements: number }
 
@@ -87,7 +90,7 @@ export function checkSql(text: string, options: { context: RuleContext; disabled
   for (const c of checked) {
     let failed = false
     for (const { rule, severity, d } of c.detections) {
-      if (isGuarded(c, d) || !fails(state, d, (key) => !hasPlaceholder(key) || madeBy.get(key) === c)) continue
+      if (isGuarded(c, d.names, d.conditions) || !fails(state, d, (key) => !hasPlaceholder(key) || madeBy.get(key) === c)) continue
       if (severity === 'error') failed = true
       if (suppressions.get(c.top)?.has(rule) || suppressions.get(c.top)?.has('all')) {
         suppressed++
@@ -105,6 +108,26 @@ export function checkSql(text: string, options: { context: RuleContext; disabled
     // A statement that fails changes nothing (its file stops there; later statements are judged as if it ran
     // in a savepoint, which is how the figures in the tests are measured).
     if (!failed) applyEffects(state, effectsOf(c.target.kind, c.target.ast))
+  }
+
+  // 4. The re-run after the whole folder (chain.ts): what later files dropped, renamed or redefined.
+  const chained = options.context.chain?.check(checked.map((c) => c.target), (k, names, conditions) => isGuarded(checked[k], names, conditions)) ?? []
+  for (const f of chained) {
+    const c = checked[f.index]
+    if (disabled.has(f.rule)) continue
+    if (suppressions.get(c.top)?.has(f.rule) || suppressions.get(c.top)?.has('all')) {
+      suppressed++
+      continue
+    }
+    const placed = c.target.at(0) !== null
+    const fix: Fix | undefined =
+      c.inner?.templated ? undefined
+      : f.prelude && placed ? { prelude: f.prelude }
+      : f.requires && (placed || c.inner?.spanExact) && wrappable(c) ? {}
+      : undefined
+    const span = c.inner && !c.inner.spanExact ? c.top : c.target
+    findings.push({ rule: f.rule, severity: 'error', message: templatedMessage(f.message, c), ...at(span.codeStart, span.codeEnd), fixable: Boolean(fix) })
+    if (fix) addToPlan(plans, c, fix, f.prelude ? [] : f.requires)
   }
   findings.sort((a, b) => a.line - b.line || a.column - b.column)
   return { findings, plans: [...plans.values()], suppressed, statements: parsed.statements.length }
@@ -132,11 +155,16 @@ function targetsOf(text: string, s: Statement, toIndex: (b: number) => number): 
   }]
 }
 
-function isGuarded(c: Checked, d: Detection): boolean {
+// A statement that runs only under an existence test (DO … IF …) can be wrapped in one; a top-level SELECT or
+// … RETURNING cannot (PL/pgSQL wants a destination for their rows), nor what may not run in a transaction block.
+const wrappable = (c: Checked) =>
+  c.target.context === 'plpgsql' || (c.target.kind !== 'SelectStmt' && !c.target.ast.returningList && !c.target.ast.concurrent)
+
+function isGuarded(c: Checked, names: readonly string[], conditions: readonly string[]): boolean {
   if (!c.inner) return false
-  const named = (names: Set<string>) => d.names.length === 0 || d.names.some((n) => names.has(n))
+  const named = (tested: Set<string>) => names.length === 0 || names.some((n) => tested.has(n))
   if (c.inner.catalogTests.some((t) => named(t.names))) return true
-  const wanted = new Set([...d.conditions, ...d.conditions.map((x) => SQLSTATE[x]).filter(Boolean)])
+  const wanted = new Set([...conditions, ...conditions.map((x) => SQLSTATE[x]).filter(Boolean)])
   return c.inner.blocks.some((b) => b.handlers?.some((h) => h === 'others' || wanted.has(h)))
 }
 
@@ -154,9 +182,11 @@ function templatedMessage(message: string, c: Checked): string {
   return `${message.split(`"${PLACEHOLDER}"`).join('<format() argument>').split(PLACEHOLDER).join('<format() argument>')} (in an EXECUTE template: the name is known only at run time, so --fix leaves it; guard it in the loop)`
 }
 
-function addToPlan(plans: Map<Checked, FixPlan>, c: Checked, fix: Fix) {
+function addToPlan(plans: Map<Checked, FixPlan>, c: Checked, fix: Fix, requires: readonly string[] = []) {
   let plan = plans.get(c)
-  if (!plan) plans.set(c, (plan = { codeStart: c.target.codeStart, codeEnd: c.target.codeEnd, context: c.target.context, edits: [], preludes: [], guards: [] }))
+  if (!plan) plans.set(c, (plan = { codeStart: c.target.codeStart, codeEnd: c.target.codeEnd, context: c.target.context, edits: [], preludes: [], guards: [], requires: [] }))
+  const required = (plan.requires ??= [])
+  for (const r of requires) if (!required.includes(r)) required.push(r)
   plan.edits.push(...(fix.edits ?? []))
   if (fix.prelude && !plan.preludes.includes(fix.prelude)) plan.preludes.push(fix.prelude)
   if (fix.guard && !plan.guards.includes(fix.guard)) plan.guards.push(fix.guard)
@@ -203,10 +233,13 @@ export function folderContext(files: readonly FolderFile[]): (file: string) => R
     const known = keys.get(qtext(t)) ?? []
     keys.set(qtext(t), [...known, cols])
   }
+  const chainFiles: { file: string; targets: Target[] }[] = []
   files.forEach((f, n) => {
     let statements: Statement[]
     try {
-      statements = parseSql(f.text).statements
+      const parsed = parseSql(f.text)
+      statements = parsed.statements
+      chainFiles.push({ file: f.file, targets: statements.flatMap((s) => targetsOf(f.text, s, parsed.toIndex)).map((c) => c.target) })
     } catch {
       // A file the parser cannot read adds nothing; its own check reports it.
       return
@@ -234,9 +267,11 @@ export function folderContext(files: readonly FolderFile[]): (file: string) => R
       if (defined) definedIn.set(defined, [...(definedIn.get(defined) ?? []), n])
     }
   })
+  const chain = buildChain(chainFiles)
   return (file) => {
     const index = files.findIndex((f) => f.file === file)
     return {
+      chain: { check: (targets, guarded) => checkAgainstChain(chain, file, targets, guarded) },
       uniqueKeys: (t) => keys.get(qtext(t)),
       redefinedLater: (key) => {
         const later = (definedIn.get(key) ?? []).find((n) => index >= 0 && n > index)

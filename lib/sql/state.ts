@@ -28,7 +28,8 @@ export function applyEffects(state: State, effects: Effect[], removed?: (key: st
           if (!gone.has(k) && parent && gone.has(parent)) (gone.add(k), (grew = true))
         }
       }
-      for (const k of gone) if (state.delete(k)) removed?.(k)
+      // The dropped key is gone afterwards whether or not the simulation knew of it (DROP … IF EXISTS).
+      for (const k of gone) if (state.delete(k) || (k === e.key && !wild && !isBareFn(k))) removed?.(k)
     } else if (e.op === 'moveChildren') {
       for (const [k, parent] of [...state]) {
         if (parent === e.parent && k.startsWith(`rel:${e.fromSchema}.`)) {
@@ -41,6 +42,7 @@ export function applyEffects(state: State, effects: Effect[], removed?: (key: st
     } else {
       const moved = (k: string) => (k === e.from ? e.to : k.startsWith(e.from + '.') ? e.to + k.slice(e.from.length) : k)
       const entries = [...state]
+      if (!state.has(e.from)) removed?.(e.from, e.to)
       state.clear()
       for (const [k, parent] of entries) {
         const to = moved(k)
