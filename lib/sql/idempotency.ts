@@ -171,7 +171,9 @@ function isGuarded(c: Checked, names: readonly string[], conditions: readonly st
 function fails(state: State, d: Detection, comparable: (key: string) => boolean): boolean {
   if (d.when === 'always') return true
   if ('absent' in d.when) return state.has(d.when.absent) && comparable(d.when.absent)
-  return !present(state, d.when.present) || (d.when.andAbsent !== undefined && state.has(d.when.andAbsent))
+  // A templated DROP or RENAME runs on names a loop read at run time: what is gone cannot be told.
+  if (!comparable(d.when.present)) return false
+  return !present(state, d.when.present) || (d.when.andAbsent !== undefined && state.has(d.when.andAbsent) && comparable(d.when.andAbsent))
 }
 
 const mentionsPlaceholder = (fix: Fix) => hasPlaceholder([fix.prelude, fix.guard, ...(fix.edits ?? []).map((e) => e.text)].join(' '))

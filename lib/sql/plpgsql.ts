@@ -65,6 +65,8 @@ export function catalogTest(condition: string): CatalogTest | null {
       const s: string = /%(\d+\$)?[ILs]/.test(v.sval.sval) ? fillTemplate(v.sval.sval) : v.sval.sval
       names.add(s)
       names.add(s.split('.').at(-1)!.replace(/^"|"$/g, ''))
+      // to_regprocedure('"public"."f"(int4)'): the function's name.
+      if (s.includes('(')) names.add(s.replace(/\(.*$/, '').split('.').at(-1)!.replace(/^"|"$/g, ''))
     }
   })
   return catalog ? { names } : null
