@@ -8,7 +8,7 @@ import { effectsOf, type Effect } from './effects.ts'
 import { parseFragment, type Node } from './parse.ts'
 import { PLACEHOLDER } from './plpgsql.ts'
 import { referencesOf, typeSql, type Reference } from './references.ts'
-import { createdFnKey, quoted, rangeVarName, relKey } from './rules/shared.ts'
+import { createdFnKey, literal, quoted, rangeVarName, relKey } from './rules/shared.ts'
 import { applyEffects, isBareFn, present, type State } from './state.ts'
 
 export type ChainTarget = { kind: string; ast: Node }
@@ -222,8 +222,8 @@ export function checkAgainstChain(chain: Chain, file: string, targets: readonly 
         const where = before.file === self ? 'this file redefines it further down' : `${later(before.file)} redefines it`
         if (why && !guarded(k, [], before.kind === 'fn' ? ['invalid_function_definition', '42P13'] : ['invalid_table_definition', '42P16'])) {
           out.push(before.kind === 'fn'
-            ? { index: k, rule: 'chain-function-signature', message: `CREATE OR REPLACE FUNCTION ${describeKey(def.key)} fails on a re-run: ${where} and ${why} (42P13)`, prelude: dropFunction(t.ast) ?? undefined }
-            : { index: k, rule: 'chain-view-columns', message: `CREATE OR REPLACE VIEW ${describeKey(def.key)} fails on a re-run: ${where} and ${why} (42P16)`, prelude: dropView(t.ast) })
+            ? { index: k, rule: 'chain-function-signature', message: `CREATE OR REPLACE FUNCTION ${describeKey(def.key)} fails on a re-run: ${where} and ${why} (42P13)`, requires: optional(sameFunctionShape(t.ast)) }
+            : { index: k, rule: 'chain-view-columns', message: `CREATE OR REPLACE VIEW ${describeKey(def.key)} fails on a re-run: ${where} and ${why} (42P16)`, requires: optional(sameViewColumns(t.ast)) })
         }
       }
     }
@@ -242,6 +242,8 @@ export function checkAgainstChain(chain: Chain, file: string, targets: readonly 
   return out
 }
 
+const optional = (condition: string | null) => (condition ? [condition] : undefined)
+
 function addOverload(overloads: Map<string, Set<string>>, key: string) {
   const bare = key.replace(/\(.*$/, '')
   if (!overloads.has(bare)) overloads.set(bare, new Set())
@@ -253,18 +255,28 @@ const dedupe = (refs: Reference[]) => [...new Map(refs.map((r) => [r.key + (r.ba
 // The SQL body of a LANGUAGE sql function, parsed here (only the chain check reads it).
 const parseBody = (sql: string) => parseFragment(sql)
 
-// DROP FUNCTION IF EXISTS name(input types): the fix for a re-signed function, so CREATE makes it anew. Without
-// CASCADE: a trigger or view that uses it makes the DROP fail loudly instead of being dropped with it.
-function dropFunction(s: Node): string | null {
+// The fix for a re-signed function: run the CREATE OR REPLACE only while no function of another shape holds the
+// signature (return type, set-returning, argument and OUT names as pg_proc stores them). On the first run the old
+// shape is there and it runs; after the chain the later definition stays. A DROP first would fail (2BP01) on the
+// first run wherever a trigger, policy or view uses the function.
+function sameFunctionShape(s: Node): string | null {
   const name = s.funcname.map((n: Node) => quoted(n.String.sval)).join('.')
-  const types = (s.parameters ?? []).map((p: Node) => p.FunctionParameter).filter((p: Node) => INPUT.has(p.mode)).map((p: Node) => typeSql(p.argType))
-  if (types.some((x: string | null) => x === null)) return null
-  return `DROP ${s.is_procedure ? 'PROCEDURE' : 'FUNCTION'} IF EXISTS ${name}(${types.join(', ')});\n`
+  const params: Node[] = (s.parameters ?? []).map((p: Node) => p.FunctionParameter)
+  const types = params.filter((p) => INPUT.has(p.mode)).map((p) => typeSql(p.argType))
+  const outs = params.filter((p) => OUTPUT.has(p.mode))
+  const ret = outs.length > 1 ? 'record' : outs.length === 1 ? typeSql(outs[0].argType) : s.returnType ? typeSql(s.returnType) : null
+  if (types.some((x) => x === null) || ret === null || s.is_procedure) return null
+  const names = params.some((p) => p.name) ? params.map((p) => literal(p.name ?? '')) : []
+  const proc = `to_regprocedure(${literal(`${name}(${types.join(', ')})`)})`
+  return `NOT EXISTS (SELECT FROM pg_catalog.pg_proc WHERE oid = ${proc} AND (prorettype <> to_regtype(${literal(ret)}) OR proretset <> ${s.returnType?.setof ? 'true' : 'false'} OR coalesce(proargnames, '{}') <> ARRAY[${names.join(', ')}]::text[]))`
 }
 
-// DROP VIEW IF EXISTS, for a view whose columns a later file changed (no CASCADE, as above).
-function dropView(s: Node): string {
+// The fix for a view whose columns a later file changed: run the CREATE OR REPLACE only while the view has no
+// column this definition lacks or names differently (no DROP VIEW: its dependents would make it fail, 2BP01).
+function sameViewColumns(s: Node): string | null {
+  const columns = viewColumns(s)
+  if (!columns) return null
   const v = s.view
-  return `DROP VIEW IF EXISTS ${v.schemaname ? `${quoted(v.schemaname)}.` : ''}${quoted(v.relname)};\n`
+  const rel = literal(`${v.schemaname ? `${quoted(v.schemaname)}.` : ''}${quoted(v.relname)}`)
+  return `NOT EXISTS (SELECT FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass(${rel}) AND attnum > 0 AND NOT attisdropped AND (attnum > ${columns.length} OR attname <> (ARRAY[${columns.map(literal).join(', ')}]::text[])[attnum]))`
 }
-

@@ -17,14 +17,14 @@ export const CHAIN_RULES: readonly Rule[] = [
     id: 'chain-function-signature',
     severity: 'error',
     reason: 'CREATE OR REPLACE FUNCTION after a later file changed the return type, a parameter name or defaults: a re-run fails (42P13)',
-    rewrite: 'DROP FUNCTION IF EXISTS name(argument types); then the CREATE',
+    rewrite: 'a DO block that runs it only while no function of another shape holds the signature (the later definition stays)',
     detect: found,
   },
   {
     id: 'chain-view-columns',
     severity: 'error',
     reason: 'CREATE OR REPLACE VIEW with fewer or other columns than a later file gave the view: a re-run fails (42P16)',
-    rewrite: 'DROP VIEW IF EXISTS name; then the CREATE',
+    rewrite: 'a DO block that runs it only while the view has no other columns (the later definition stays)',
     detect: found,
   },
   {
