@@ -46,10 +46,13 @@ function rewrite(code: string, plan: FixPlan): string {
   for (const e of [...plan.edits].sort((a, b) => b.start - a.start)) {
     body = body.slice(0, e.start - plan.codeStart) + e.text + body.slice(e.end - plan.codeStart)
   }
-  if (plan.guards.length > 0) {
+  const requires = plan.requires ?? []
+  if (plan.guards.length > 0 || requires.length > 0) {
     // Several guards on one statement (ADD CONSTRAINT a, ADD CONSTRAINT b): run it while any is missing, so a
-    // half-present state still raises instead of being skipped silently.
-    const condition = plan.guards.length === 1 ? plan.guards[0] : plan.guards.map((g) => `(${g})`).join('\n     OR ')
+    // half-present state still raises instead of being skipped silently. What it uses must all exist.
+    const any = plan.guards.length === 0 ? [] : [plan.guards.length === 1 ? plan.guards[0] : plan.guards.map((g) => `(${g})`).join('\n     OR ')]
+    const all = [...requires, ...any]
+    const condition = all.length === 1 ? all[0] : all.map((g) => `(${g})`).join('\n     AND ')
     body =
       plan.context === 'top'
         ? wrapInDo(body, condition)

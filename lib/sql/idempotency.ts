@@ -3,11 +3,13 @@
 // replays the file's effects twice over a set of object keys: the first pass gives what exists after one run,
 // the second checks each statement against it, so an earlier DROP … IF EXISTS, or a DROP followed by the same
 // CREATE, count as the guards they are.
-import { effectsOf, type Effect } from './effects.ts'
+import { buildChain, checkAgainstChain } from './chain.ts'
+import { effectsOf } from './effects.ts'
 import { lex, type Comment } from './lexer.ts'
 import { lineLocator, parseSql, type Statement } from './parse.ts'
-import { analyzeDoBody, doBody, type InnerStatement } from './plpgsql.ts'
+import { analyzeDoBody, doBody, hasPlaceholder, PLACEHOLDER, type InnerStatement } from './plpgsql.ts'
 import { FILE_CHECKS, RULES } from './rules/index.ts'
+import { applyEffects, present, type State } from './state.ts'
 import {
   createdFnKey, qtext, rangeVarName, relKey, type Detection, type Fix, type QName, type RuleContext, type Severity,
   type Target,
@@ -25,7 +27,9 @@ export type Finding = {
 }
 
 // What --fix does to one statement: splices inside [codeStart, codeEnd), statements before it, and conditions.
-export type FixPlan = { codeStart: number; codeEnd: number; context: 'top' | 'plpgsql'; edits: NonNullable<Fix['edits']>; preludes: string[]; guards: string[] }
+// `guards`: run while any holds (what the statement makes is missing); `requires`: run only while all hold (what
+// the statement uses still exists: chain.ts).
+export type FixPlan = { codeStart: number; codeEnd: number; context: 'top' | 'plpgsql'; edits: NonNullable<Fix['edits']>; preludes: string[]; guards: string[]; requires?: string[] }
 
 export type FileReport = { findings: Finding[]; plans: FixPlan[]; suppressed: number; statements: number }
 
@@ -70,8 +74,15 @@ export function checkSql(text: string, options: { context: RuleContext; disabled
   }
 
   // 2. The first run: which objects exist afterwards (assuming it succeeded, as it did when it was applied).
-  const state = new Map<string, string | undefined>()
-  for (const c of checked) applyEffects(state, effectsOf(c.target.kind, c.target.ast))
+  const state: State = new Map()
+  // Keys with a placeholder stand for names known at run time: two templates do not name the same object, so such
+  // a key only meets what the same EXECUTE made on the first run.
+  const madeBy = new Map<string, Checked>()
+  for (const c of checked) {
+    const effects = effectsOf(c.target.kind, c.target.ast)
+    applyEffects(state, effects)
+    if (c.inner?.templated) for (const e of effects) if (e.op === 'create' && hasPlaceholder(e.key)) madeBy.set(e.key, c)
+  }
 
   // 3. The second run: each statement against what exists at that point.
   const plans = new Map<Checked, FixPlan>()
@@ -79,22 +90,44 @@ export function checkSql(text: string, options: { context: RuleContext; disabled
   for (const c of checked) {
     let failed = false
     for (const { rule, severity, d } of c.detections) {
-      if (isGuarded(c, d) || !fails(state, d)) continue
+      if (isGuarded(c, d.names, d.conditions) || !fails(state, d, (key) => !hasPlaceholder(key) || madeBy.get(key) === c)) continue
       if (severity === 'error') failed = true
       if (suppressions.get(c.top)?.has(rule) || suppressions.get(c.top)?.has('all')) {
         suppressed++
         continue
       }
-      // Text at a known place is spliced; an EXECUTE string can only be wrapped in a guard.
-      const fix = c.target.at(0) !== null ? d.fix : c.inner?.spanExact && (d.guard ?? d.fix?.guard) ? { guard: d.guard ?? d.fix!.guard } : undefined
+      // Text at a known place is spliced; an EXECUTE string can only be wrapped in a guard. A rewrite never names
+      // a placeholder: in a format() template the object is only known at run time, so it is not rewritten.
+      const wrapped = c.target.at(0) !== null ? d.fix : c.inner?.spanExact && (d.guard ?? d.fix?.guard) ? { guard: d.guard ?? d.fix!.guard } : undefined
+      const fix = wrapped && !mentionsPlaceholder(wrapped) ? wrapped : undefined
       // Inside a '…'-quoted DO body positions are not the file's: point at the DO statement instead.
       const span = c.inner && !c.inner.spanExact ? c.top : c.target
-      findings.push({ rule, severity, message: d.message, ...at(span.codeStart, span.codeEnd), fixable: Boolean(fix) })
+      findings.push({ rule, severity, message: templatedMessage(d.message, c), ...at(span.codeStart, span.codeEnd), fixable: Boolean(fix) })
       if (fix && severity === 'error') addToPlan(plans, c, fix)
     }
     // A statement that fails changes nothing (its file stops there; later statements are judged as if it ran
     // in a savepoint, which is how the figures in the tests are measured).
     if (!failed) applyEffects(state, effectsOf(c.target.kind, c.target.ast))
+  }
+
+  // 4. The re-run after the whole folder (chain.ts): what later files dropped, renamed or redefined.
+  const chained = options.context.chain?.check(checked.map((c) => c.target), (k, names, conditions) => isGuarded(checked[k], names, conditions)) ?? []
+  for (const f of chained) {
+    const c = checked[f.index]
+    if (disabled.has(f.rule)) continue
+    if (suppressions.get(c.top)?.has(f.rule) || suppressions.get(c.top)?.has('all')) {
+      suppressed++
+      continue
+    }
+    const placed = c.target.at(0) !== null
+    const fix: Fix | undefined =
+      c.inner?.templated ? undefined
+      : f.prelude && placed ? { prelude: f.prelude }
+      : f.requires && (placed || c.inner?.spanExact) && wrappable(c) ? {}
+      : undefined
+    const span = c.inner && !c.inner.spanExact ? c.top : c.target
+    findings.push({ rule: f.rule, severity: 'error', message: templatedMessage(f.message, c), ...at(span.codeStart, span.codeEnd), fixable: Boolean(fix) })
+    if (fix) addToPlan(plans, c, fix, f.prelude ? [] : f.requires)
   }
   findings.sort((a, b) => a.line - b.line || a.column - b.column)
   return { findings, plans: [...plans.values()], suppressed, statements: parsed.statements.length }
@@ -122,64 +155,40 @@ function targetsOf(text: string, s: Statement, toIndex: (b: number) => number): 
   }]
 }
 
-function isGuarded(c: Checked, d: Detection): boolean {
+// A statement that runs only under an existence test (DO … IF …) can be wrapped in one; a top-level SELECT or
+// … RETURNING cannot (PL/pgSQL wants a destination for their rows), nor what may not run in a transaction block.
+const wrappable = (c: Checked) =>
+  c.target.context === 'plpgsql' || (c.target.kind !== 'SelectStmt' && !c.target.ast.returningList && !c.target.ast.concurrent)
+
+function isGuarded(c: Checked, names: readonly string[], conditions: readonly string[]): boolean {
   if (!c.inner) return false
-  const named = (names: Set<string>) => d.names.length === 0 || d.names.some((n) => names.has(n))
+  const named = (tested: Set<string>) => names.length === 0 || names.some((n) => tested.has(n))
   if (c.inner.catalogTests.some((t) => named(t.names))) return true
-  const wanted = new Set([...d.conditions, ...d.conditions.map((x) => SQLSTATE[x]).filter(Boolean)])
+  const wanted = new Set([...conditions, ...conditions.map((x) => SQLSTATE[x]).filter(Boolean)])
   return c.inner.blocks.some((b) => b.handlers?.some((h) => h === 'others' || wanted.has(h)))
 }
 
-function fails(state: Map<string, string | undefined>, d: Detection): boolean {
+function fails(state: State, d: Detection, comparable: (key: string) => boolean): boolean {
   if (d.when === 'always') return true
-  if ('absent' in d.when) return state.has(d.when.absent)
-  return !present(state, d.when.present) || (d.when.andAbsent !== undefined && state.has(d.when.andAbsent))
+  if ('absent' in d.when) return state.has(d.when.absent) && comparable(d.when.absent)
+  // A templated DROP or RENAME runs on names a loop read at run time: what is gone cannot be told.
+  if (!comparable(d.when.present)) return false
+  return !present(state, d.when.present) || (d.when.andAbsent !== undefined && state.has(d.when.andAbsent) && comparable(d.when.andAbsent))
 }
 
-// A column of a table created with (LIKE other) may exist without this file naming it.
-function present(state: Map<string, string | undefined>, key: string): boolean {
-  if (state.has(key)) return true
-  if (isBareFn(key)) return matching(state, key).length > 0
-  return key.startsWith('col:') && state.has(`anycol:${key.slice(4, key.lastIndexOf('.'))}`)
+const mentionsPlaceholder = (fix: Fix) => hasPlaceholder([fix.prelude, fix.guard, ...(fix.edits ?? []).map((e) => e.text)].join(' '))
+
+// Messages about an EXECUTE template name its format() arguments as such, and say why --fix leaves them.
+function templatedMessage(message: string, c: Checked): string {
+  if (!c.inner?.templated) return message
+  return `${message.split(`"${PLACEHOLDER}"`).join('<format() argument>').split(PLACEHOLDER).join('<format() argument>')} (in an EXECUTE template: the name is known only at run time, so --fix leaves it; guard it in the loop)`
 }
 
-function applyEffects(state: Map<string, string | undefined>, effects: Effect[]): void {
-  for (const e of effects) {
-    if (e.op === 'create') state.set(e.key, e.parent)
-    else if (e.op === 'drop') {
-      // Dropping an object drops what hangs off it (columns, policies, indexes, rows of a table; a schema's tables).
-      const gone = new Set([e.key, ...(isBareFn(e.key) ? matching(state, e.key) : [])])
-      for (let grew = true; grew; ) {
-        grew = false
-        for (const [k, parent] of state) {
-          if (!gone.has(k) && parent && gone.has(parent)) (gone.add(k), (grew = true))
-        }
-      }
-      for (const k of gone) state.delete(k)
-    } else if (e.op === 'moveChildren') {
-      for (const [k, parent] of [...state]) {
-        if (parent === e.parent && k.startsWith(`rel:${e.fromSchema}.`)) {
-          state.delete(k)
-          state.set(`rel:${e.toSchema}.${k.slice(`rel:${e.fromSchema}.`.length)}`, parent)
-        }
-      }
-    } else {
-      const moved = (k: string) => (k === e.from ? e.to : k.startsWith(e.from + '.') ? e.to + k.slice(e.from.length) : k)
-      const entries = [...state]
-      state.clear()
-      for (const [k, parent] of entries) state.set(moved(k), parent && moved(parent))
-      state.set(e.to, state.get(e.to))
-    }
-  }
-}
-
-// DROP FUNCTION s.f without an argument list names the only function s.f, whatever its arguments.
-const isBareFn = (key: string) => key.startsWith('fn:') && !key.endsWith(')')
-const matching = (state: Map<string, string | undefined>, bare: string) => [...state.keys()].filter((k) => k.startsWith(`${bare}(`))
-
-function addToPlan(plans: Map<Checked, FixPlan>, c: Checked, fix: Fix) {
+function addToPlan(plans: Map<Checked, FixPlan>, c: Checked, fix: Fix, requires: readonly string[] = []) {
   let plan = plans.get(c)
-  if (!plan) plans.set(c, (plan = { codeStart: c.target.codeStart, codeEnd: c.target.codeEnd, context: c.target.context, edits: [], preludes: [], guards: [] }))
+  if (!plan) plans.set(c, (plan = { codeStart: c.target.codeStart, codeEnd: c.target.codeEnd, context: c.target.context, edits: [], preludes: [], guards: [], requires: [] }))
+  const required = (plan.requires ??= [])
+  for (const r of requires) if (!required.includes(r)) required.push(r)
   plan.edits.push(...(fix.edits ?? []))
   if (fix.prelude && !plan.preludes.includes(fix.prelude)) plan.preludes.push(fix.prelude)
   if (fix.guard && !plan.guards.includes(fix.guard)) plan.guards.push(fix.guard)
@@ -226,10 +235,13 @@ export function folderContext(files: readonly FolderFile[]): (file: string) => R
     const known = keys.get(qtext(t)) ?? []
     keys.set(qtext(t), [...known, cols])
   }
+  const chainFiles: { file: string; targets: Target[] }[] = []
   files.forEach((f, n) => {
     let statements: Statement[]
     try {
-      statements = parseSql(f.text).statements
+      const parsed = parseSql(f.text)
+      statements = parsed.statements
+      chainFiles.push({ file: f.file, targets: statements.flatMap((s) => targetsOf(f.text, s, parsed.toIndex)).map((c) => c.target) })
     } catch {
       // A file the parser cannot read adds nothing; its own check reports it.
       return
@@ -257,9 +269,11 @@ export function folderContext(files: readonly FolderFile[]): (file: string) => R
       if (defined) definedIn.set(defined, [...(definedIn.get(defined) ?? []), n])
     }
   })
+  const chain = buildChain(chainFiles)
   return (file) => {
     const index = files.findIndex((f) => f.file === file)
     return {
+      chain: { check: (targets, guarded) => checkAgainstChain(chain, file, targets, guarded) },
       uniqueKeys: (t) => keys.get(qtext(t)),
       redefinedLater: (key) => {
         const later = (definedIn.get(key) ?? []).find((n) => index >= 0 && n > index)

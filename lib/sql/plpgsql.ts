@@ -10,6 +10,12 @@ import { byteIndexer, parseFragment, type Node } from './parse.ts'
 
 // A catalog test in an IF condition: the string constants it compares with (object names).
 export type CatalogTest = { names: Set<string> }
+
+// What stands for a format() argument (%I, %L, %s) when an EXECUTE template is parsed: the name is only known at
+// run time. A key or a name holding it is a pattern (any object), never a name to write into a rewrite.
+export const PLACEHOLDER = 'kit_placeholder'
+export const hasPlaceholder = (s: string) => s.includes(PLACEHOLDER)
+const fillTemplate = (s: string) => s.replace(/%%/g, '%').replace(/%(\d+\$)?I/g, PLACEHOLDER).replace(/%(\d+\$)?L/g, `'${PLACEHOLDER}'`).replace(/%(\d+\$)?s/g, PLACEHOLDER)
 type Block = { kind: 'block'; handlers: string[] | null; inHandler: boolean }
 type Frame = Block | { kind: 'if'; tests: (CatalogTest | null)[] } | { kind: 'loop' } | { kind: 'case' }
 
@@ -23,6 +29,8 @@ export type InnerStatement = {
   exact: boolean
   // The statement itself (an EXECUTE included) sits at [codeStart, codeEnd) of the file.
   spanExact: boolean
+  // An EXECUTE format() template or concatenation: names in it may be PLACEHOLDER.
+  templated: boolean
   catalogTests: CatalogTest[]
   // The enclosing blocks; their handlers are known once the whole body is read.
   blocks: Block[]
@@ -53,9 +61,12 @@ export function catalogTest(condition: string): CatalogTest | null {
     if (key === 'RangeVar' && v.schemaname === 'vault' && (v.relname === 'secrets' || v.relname === 'decrypted_secrets')) catalog = true
     if (key === 'A_Const' && typeof v.sval?.sval === 'string') {
       // 'public.my_table', '"My Table"': keep the bare last name too.
-      const s: string = v.sval.sval
+      // A format('public.%I', name) test names what a templated EXECUTE names: the placeholder.
+      const s: string = /%(\d+\$)?[ILs]/.test(v.sval.sval) ? fillTemplate(v.sval.sval) : v.sval.sval
       names.add(s)
       names.add(lastNamePart(s))
+      // to_regprocedure('"public"."f"(int4)'): the function's name.
+      if (s.includes('(')) names.add(lastNamePart(s.replace(/\(.*$/, '')))
     }
   })
   return catalog ? { names } : null
@@ -68,18 +79,42 @@ function lastNamePart(s: string): string {
   return part.startsWith('"') && part.length > 1 ? part.slice(1, -1).replace(/""/g, '"') : part
 }
 
-// EXECUTE 'sql' / EXECUTE format('sql %I', …): the SQL text, with format() placeholders filled with dummies.
-function executedSql(tokens: Token[]): string | null {
+// EXECUTE 'sql' / EXECUTE format('sql %I', …) / EXECUTE 'sql ' || quote_ident(x) || …: the SQL text, with
+// format() arguments and concatenated expressions filled with PLACEHOLDER (templated).
+function executedSql(tokens: Token[]): { text: string; templated: boolean } | null {
   const first = tokens[0]
   if (!first) return null
   const body = stringBody(first)
-  if (body && tokens.length === 1) return body.body
+  if (body && tokens.length === 1) return { text: body.body, templated: false }
   if (isWord(first, 'FORMAT') && tokens[1]?.text === '(') {
     const fmt = tokens[2] && stringBody(tokens[2])
     if (!fmt) return null
-    return fmt.body.replace(/%%/g, '%').replace(/%(\d+\$)?I/g, 'kit_placeholder').replace(/%(\d+\$)?L/g, "'kit_placeholder'").replace(/%(\d+\$)?s/g, 'kit_placeholder')
+    return { text: fillTemplate(fmt.body), templated: true }
   }
+  // 'alter table ' || quote_ident(t) || ' drop constraint ' || quote_ident(c): literals kept, the rest is a name.
+  const parts = splitConcat(tokens)
+  if (parts && parts.some((p) => p.literal !== null)) return { text: parts.map((p) => p.literal ?? PLACEHOLDER).join(''), templated: true }
   return null
+}
+
+// The operands of a top-level || chain: string literals, or null for anything else.
+function splitConcat(tokens: Token[]): { literal: string | null }[] | null {
+  const out: { literal: string | null }[] = []
+  let depth = 0
+  let from = 0
+  for (let k = 0; k <= tokens.length; k++) {
+    const x = tokens[k]?.text
+    if (x === '(') depth++
+    else if (x === ')') depth--
+    else if (k === tokens.length || (x === '||' && depth === 0)) {
+      const operand = tokens.slice(from, k)
+      if (operand.length === 0) return null
+      const lit = operand.length === 1 ? stringBody(operand[0]) : null
+      out.push({ literal: lit ? lit.body : null })
+      from = k + 1
+    }
+  }
+  return out.length > 1 ? out : null
 }
 
 const IGNORED_STARTS = ['RAISE', 'RETURN', 'NULL', 'GET', 'ASSERT', 'EXIT', 'CONTINUE', 'OPEN', 'FETCH', 'CLOSE', 'MOVE', 'COMMIT', 'ROLLBACK', 'CALL']
@@ -176,8 +211,8 @@ export function analyzeDoBody(text: string, bodyToken: Token): InnerStatement[] 
     if (isWord(stmt[0], 'EXECUTE')) {
       const stop = stmt.findIndex((x, k) => k > 0 && isWord(x, 'USING', 'INTO'))
       const sqlText = executedSql(stmt.slice(1, stop < 0 ? stmt.length : stop))
-      const parsed = sqlText && parseFragment(sqlText)
-      for (const p of parsed || []) out.push({ ...p, codeStart: stmt[0].start, codeEnd: stmt.at(-1)!.end, at: () => null, exact: false, spanExact: exact, ...guards })
+      const parsed = sqlText && parseFragment(sqlText.text)
+      for (const p of parsed || []) out.push({ ...p, codeStart: stmt[0].start, codeEnd: stmt.at(-1)!.end, at: () => null, exact: false, spanExact: exact, templated: sqlText!.templated, ...guards })
       return
     }
     // PERFORM q is SELECT q without a destination; 'SELECT ' has the same length, so positions stay exact.
@@ -195,6 +230,7 @@ export function analyzeDoBody(text: string, bodyToken: Token): InnerStatement[] 
       at: exact ? (b) => base + toIndex(b) : () => null,
       exact,
       spanExact: exact,
+      templated: false,
       ...guards,
     })
   }

@@ -2,6 +2,7 @@
 import { addColumn } from './add-column.ts'
 import { addIdentity } from './add-identity.ts'
 import { addConstraint } from './add-constraint.ts'
+import { CHAIN_RULES } from './chain.ts'
 import { alterColumnType } from './alter-column-type.ts'
 import { concurrentlyInTransaction } from './concurrently-in-transaction.ts'
 import { createDomain } from './create-domain.ts'
@@ -40,7 +41,7 @@ export const RULES: readonly Rule[] = [
   createType, createDomain, createTrigger, createPolicy, createRule, createPublication, createRole, createFunction, createOther,
   addColumn, addConstraint, dropColumn, dropConstraint, renameColumn, renameObject, setSchema, addIdentity, alterColumnType, enumAddValue,
   publicationAddTable, publicationDropTable, insertWithoutOnConflict, vaultCreateSecret, dropWithoutIfExists, concurrentlyInTransaction,
-  orReplaceReverts, unnamedDuplicate,
+  orReplaceReverts, unnamedDuplicate, ...CHAIN_RULES,
 ]
 
 // Findings that are not about one statement's re-run, reported by the checker itself.

@@ -50,7 +50,12 @@ export type RuleContext = {
   uniqueKeys: (table: QName) => string[][] | undefined
   // Keys (fnKey/relKey) that a later file of the folder defines again.
   redefinedLater: (key: string) => string | undefined
+  // The folder's end state (lib/sql/chain.ts), for the statements whose re-run meets what later files left.
+  chain?: { check: (targets: readonly { kind: string; ast: Node }[], guarded: (index: number, names: string[], conditions: string[]) => boolean) => ChainFindingLike[] }
 }
+
+// What lib/sql/chain.ts reports for one statement (declared here so rules/ does not import chain.ts).
+export type ChainFindingLike = { index: number; rule: string; message: string; requires?: string[]; prelude?: string }
 
 export type Rule = {
   id: string

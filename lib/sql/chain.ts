@@ -1,0 +1,282 @@
+// The state a re-run meets after the whole folder has run: db push applies every file in order, so running an old
+// file again meets what LATER files left — a table they dropped, renamed or moved to another schema, a function
+// whose return type they changed, a view they gave more columns, an overload they added. buildChain simulates the
+// folder once (the effects of effects.ts on one state, noting which file removed each object and the last
+// definition of each function and view); checkAgainstChain then re-runs one file's statements on that end state
+// and reports each statement PostgreSQL would reject, naming the later file.
+import { effectsOf, type Effect } from './effects.ts'
+import { parseFragment, type Node } from './parse.ts'
+import { PLACEHOLDER } from './plpgsql.ts'
+import { referencesOf, typeSql, type Reference } from './references.ts'
+import { createdFnKey, literal, quoted, rangeVarName, relKey } from './rules/shared.ts'
+import { applyEffects, isBareFn, present, type State } from './state.ts'
+
+export type ChainTarget = { kind: string; ast: Node }
+type Removal = { file: number; how: string }
+type FnDef = { kind: 'fn'; file: number; returns: string | null; inputNames: string[]; defaults: number }
+type ViewDef = { kind: 'view'; file: number; columns: string[] | null }
+type Def = FnDef | ViewDef
+
+export type Chain = {
+  files: string[]
+  end: State
+  removedBy: Map<string, Removal>
+  // `fn:s.f` → the last removal of any function of that name.
+  removedFns: Map<string, Removal>
+  defs: Map<string, Def>
+  // Function keys → the file that last created them (for "a later file added an overload").
+  fnCreatedIn: Map<string, number>
+}
+
+export type ChainFinding = {
+  index: number
+  rule: 'chain-missing-object' | 'chain-ambiguous-function' | 'chain-function-signature' | 'chain-view-columns'
+  message: string
+  // A fix: existence tests that must all hold for the statement to run (object references), or a statement to run first.
+  requires?: string[]
+  prelude?: string
+}
+
+// Keys with a placeholder (EXECUTE format() loops) stand for names known only at run time: in the folder's
+// simulation they would drop or create everything, so they are left out of it.
+const concrete = (effects: Effect[]) => effects.filter((e) => !JSON.stringify(e).includes(PLACEHOLDER))
+
+const describeKey = (key: string) => key.replace(/^[a-z]+:/, '')
+
+export function buildChain(files: readonly { file: string; targets: readonly ChainTarget[] }[]): Chain {
+  const chain: Chain = { files: files.map((f) => f.file), end: new Map(), removedBy: new Map(), removedFns: new Map(), defs: new Map(), fnCreatedIn: new Map() }
+  files.forEach((f, n) => {
+    for (const t of f.targets) {
+      applyEffects(chain.end, concrete(effectsOf(t.kind, t.ast)), (key, to) => {
+        const removal = { file: n, how: to ? `renames or moves it to ${describeKey(to)}` : 'drops it' }
+        chain.removedBy.set(key, removal)
+        if (key.startsWith('fn:')) chain.removedFns.set(key.replace(/\(.*$/, ''), removal)
+        const def = chain.defs.get(key)
+        chain.defs.delete(key)
+        if (def && to) chain.defs.set(to, def)
+      })
+      const def = definitionOf(t, n)
+      if (def) chain.defs.set(def.key, def.def)
+      if (t.kind === 'CreateFunctionStmt') chain.fnCreatedIn.set(createdFnKey(t.ast), n)
+      if (t.kind === 'RenameStmt' && t.ast.renameType === 'OBJECT_COLUMN') renameViewColumn(chain.defs, t.ast)
+    }
+  })
+  return chain
+}
+
+// ---- definitions: what CREATE OR REPLACE may not change ----
+
+function typeIdentity(t: Node | undefined): string | null {
+  if (!t) return null
+  if (t.pct_type) return null
+  const names: string[] = t.names.map((n: Node) => n.String.sval)
+  const bare = names.length > 1 && (names[0] === 'pg_catalog' || names[0] === 'public') ? names.slice(1) : names
+  return bare.join('.') + (t.arrayBounds?.length ? '[]' : '')
+}
+
+const INPUT = new Set(['FUNC_PARAM_IN', 'FUNC_PARAM_INOUT', 'FUNC_PARAM_VARIADIC', 'FUNC_PARAM_DEFAULT', undefined])
+const OUTPUT = new Set(['FUNC_PARAM_OUT', 'FUNC_PARAM_INOUT', 'FUNC_PARAM_TABLE'])
+
+// The return type as pg_proc compares it: one OUT column is that column's type; several make a record whose
+// column names and types count (PostgreSQL: "cannot change return type of existing function").
+function fnDef(s: Node, file: number): FnDef {
+  const params: Node[] = (s.parameters ?? []).map((p: Node) => p.FunctionParameter)
+  const outs = params.filter((p) => OUTPUT.has(p.mode))
+  const ins = params.filter((p) => INPUT.has(p.mode))
+  const setof = s.returnType?.setof ? 'setof ' : ''
+  let returns: string | null
+  if (outs.length === 1) returns = setof + typeIdentity(outs[0].argType)
+  else if (outs.length > 1) returns = `${setof}record(${outs.map((p) => `${p.name ?? ''} ${typeIdentity(p.argType)}`).join(', ')})`
+  else returns = s.returnType ? setof + typeIdentity(s.returnType) : null
+  if (returns?.includes('null')) returns = null
+  return { kind: 'fn', file, returns, inputNames: ins.map((p) => p.name ?? ''), defaults: ins.filter((p) => p.defexpr).length }
+}
+
+// Output column names of a view's query; null when one cannot be told without PostgreSQL (`*`, expressions).
+function viewColumns(s: Node): string[] | null {
+  let q = s.query?.SelectStmt
+  while (q && q.op && q.op !== 'SETOP_NONE') q = q.larg
+  if (!q?.targetList) return null
+  const names: (string | null)[] = q.targetList.map((t: Node) => {
+    const r = t.ResTarget
+    if (r.name) return r.name
+    const v = r.val?.TypeCast ? r.val.TypeCast.arg : r.val
+    const fields = v?.ColumnRef?.fields
+    if (fields) return fields.at(-1).String?.sval ?? null
+    return v?.FuncCall && !v.FuncCall.over ? v.FuncCall.funcname.at(-1).String.sval : null
+  })
+  const aliases: string[] = (s.aliases ?? []).map((a: Node) => a.String.sval)
+  aliases.forEach((a, i) => (names[i] = a))
+  return names.every((n) => n !== null) ? (names as string[]) : null
+}
+
+function definitionOf(t: ChainTarget, file: number): { key: string; def: Def } | null {
+  if (t.kind === 'CreateFunctionStmt') return { key: createdFnKey(t.ast), def: fnDef(t.ast, file) }
+  if (t.kind === 'ViewStmt') return { key: relKey(rangeVarName(t.ast.view)), def: { kind: 'view', file, columns: viewColumns(t.ast) } }
+  return null
+}
+
+function renameViewColumn(defs: Map<string, Def>, s: Node) {
+  const def = s.relation && defs.get(relKey(rangeVarName(s.relation)))
+  if (def?.kind === 'view' && def.columns) def.columns = def.columns.map((c: string) => (c === s.subname ? s.newname : c))
+}
+
+// Why re-running `now` over `before` fails (42P13), or null.
+function signatureChange(before: FnDef, now: FnDef): string | null {
+  if (before.returns !== null && now.returns !== null && before.returns !== now.returns) return `its return type is ${before.returns} there, ${now.returns} here: cannot change return type of existing function`
+  const renamed = before.inputNames.findIndex((n, i) => n !== '' && now.inputNames[i] !== n)
+  if (renamed >= 0) return `its parameter "${before.inputNames[renamed]}" is named "${now.inputNames[renamed] ?? ''}" here: cannot change name of input parameter`
+  if (now.defaults < before.defaults) return 'it has more parameter defaults there: cannot remove parameter defaults from existing function'
+  return null
+}
+
+function viewChange(before: ViewDef, now: ViewDef): string | null {
+  if (!before.columns || !now.columns) return null
+  if (now.columns.length < before.columns.length) return `it has ${before.columns.length} columns there, ${now.columns.length} here: cannot drop columns from view`
+  const i = before.columns.findIndex((c, k) => now.columns![k] !== c)
+  return i >= 0 ? `its column ${i + 1} is "${before.columns[i]}" there, "${now.columns[i]}" here: cannot change name of view column` : null
+}
+
+// ---- one file's re-run on the end state ----
+
+const CODE: Record<string, string> = { rel: '42P01', col: '42703', fn: '42883', type: '42704', enum: '22P02', pol: '42704', trg: '42704', con: '42704', schema: '3F000' }
+// PL/pgSQL condition names of those failures, so an EXCEPTION WHEN handler counts as a guard.
+const CONDITION: Record<string, string> = { rel: 'undefined_table', col: 'undefined_column', fn: 'undefined_function', type: 'undefined_object', enum: 'invalid_text_representation', pol: 'undefined_object', trg: 'undefined_object', con: 'undefined_object', schema: 'invalid_schema_name' }
+
+// Does `effect` take `key` away (the key itself, what it hangs off, or a name it is renamed from)?
+function removes(e: Effect, key: string): boolean {
+  if (e.op === 'drop') return key === e.key || (isBareFn(e.key) && key.startsWith(`${e.key}(`)) || childOf(key, e.key)
+  if (e.op === 'rename') return key === e.from || key.startsWith(`${e.from}.`)
+  return false
+}
+
+// col:s.t.c, pol:s.t.p, … hang off rel:s.t; enum:s.t.l off type:s.t; everything in schema s off schema:s.
+function childOf(key: string, parent: string): boolean {
+  const colon = key.indexOf(':')
+  const rest = key.slice(colon + 1)
+  if (parent.startsWith('rel:')) return !key.startsWith('rel:') && !key.startsWith('fn:') && !key.startsWith('type:') && rest.startsWith(`${parent.slice(4)}.`)
+  if (parent.startsWith('type:')) return key.startsWith('enum:') && rest.startsWith(`${parent.slice(5)}.`)
+  if (parent.startsWith('schema:')) return rest.startsWith(`${parent.slice(7)}.`)
+  return false
+}
+
+export type Guarded = (index: number, names: string[], conditions: string[]) => boolean
+
+export function checkAgainstChain(chain: Chain, file: string, targets: readonly ChainTarget[], guarded: Guarded): ChainFinding[] {
+  const self = chain.files.indexOf(file)
+  if (self < 0) return []
+  const state: State = new Map(chain.end)
+  const defs = new Map<string, Def | undefined>()
+  const defOf = (key: string) => (defs.has(key) ? defs.get(key) : chain.defs.get(key))
+  const effects = targets.map((t) => concrete(effectsOf(t.kind, t.ast)))
+  const later = (n: number) => chain.files[n]
+  const out: ChainFinding[] = []
+  // Overloads by bare name in the state (a call needs one; COMMENT ON FUNCTION f needs exactly one).
+  const overloads = new Map<string, Set<string>>()
+  for (const k of state.keys()) if (k.startsWith('fn:')) addOverload(overloads, k)
+
+  targets.forEach((t, k) => {
+    const removedHereLater = (key: string) => effects.some((es, m) => m > k && es.some((e) => removes(e, key)))
+    // Who took `key` away after this statement ran the first time: a later file, or this file further down.
+    const remover = (key: string, removal: Removal | undefined): string | null => {
+      if (removal && removal.file > self) return `${later(removal.file)} ${removal.how}`
+      return removedHereLater(key) ? 'this file drops or renames it further down' : null
+    }
+    const refs = referencesOf(t.kind, t.ast, parseBody).filter((r) => !r.key.includes(PLACEHOLDER))
+    const missing: Reference[] = []
+    const reasons: string[] = []
+    for (const r of dedupe(refs)) {
+      const kind = r.key.slice(0, r.key.indexOf(':'))
+      const name = r.key.replace(/\(.*$/, '').replace(/^.*[.:]/, '')
+      if (guarded(k, [name], [CONDITION[kind], CODE[kind]])) continue
+      if (r.bare) {
+        const found = overloads.get(r.key)
+        if (r.bare === 'unique' && found && found.size > 1) {
+          const added = [...found].map((f) => chain.fnCreatedIn.get(f)).filter((n): n is number => n !== undefined && n > self)
+          if (added.length > 0 && !guarded(k, [name], ['ambiguous_function', '42725'])) {
+            out.push({ index: k, rule: 'chain-ambiguous-function', message: `${r.what} is not unique after ${later(Math.max(...added))} adds an overload: re-running this file after it fails (42725); name the argument types` })
+          }
+          continue
+        }
+        if (found && found.size > 0) continue
+        if (r.onlyIfAmbiguous) continue
+        const who = remover(r.key, chain.removedFns.get(r.key))
+        if (who) (missing.push(r), reasons.push(`${r.what} (${who}; ${CODE.fn})`))
+        continue
+      }
+      if (present(state, r.key)) continue
+      const who = remover(r.key, chain.removedBy.get(r.key))
+      if (who) (missing.push(r), reasons.push(`${r.what} (${who}; ${CODE[kind] ?? '42704'})`))
+    }
+    if (missing.length > 0) {
+      const requires = missing.every((r) => r.exists) ? missing.map((r) => r.exists!) : undefined
+      out.push({ index: k, rule: 'chain-missing-object', message: `uses ${reasons.join(', ')}: re-running this file after that fails`, requires })
+    }
+
+    // CREATE OR REPLACE over the definition the end state holds.
+    const def = definitionOf(t, self)
+    if (def && t.ast.replace && state.has(def.key)) {
+      const before = defOf(def.key)
+      if (before && before.file >= self && before.kind === def.def.kind) {
+        const why = before.kind === 'fn' ? signatureChange(before, def.def as FnDef) : viewChange(before, def.def as ViewDef)
+        const where = before.file === self ? 'this file redefines it further down' : `${later(before.file)} redefines it`
+        if (why && !guarded(k, [], before.kind === 'fn' ? ['invalid_function_definition', '42P13'] : ['invalid_table_definition', '42P16'])) {
+          out.push(before.kind === 'fn'
+            ? { index: k, rule: 'chain-function-signature', message: `CREATE OR REPLACE FUNCTION ${describeKey(def.key)} fails on a re-run: ${where} and ${why} (42P13)`, requires: optional(sameFunctionShape(t.ast)) }
+            : { index: k, rule: 'chain-view-columns', message: `CREATE OR REPLACE VIEW ${describeKey(def.key)} fails on a re-run: ${where} and ${why} (42P16)`, requires: optional(sameViewColumns(t.ast)) })
+        }
+      }
+    }
+
+    // The statement runs (as the figures are measured: a failing statement is judged as if in a savepoint).
+    for (const e of effects[k]) {
+      if (e.op === 'create' && e.key.startsWith('fn:')) addOverload(overloads, e.key)
+    }
+    applyEffects(state, effects[k], (key, to) => {
+      if (key.startsWith('fn:')) overloads.get(key.replace(/\(.*$/, ''))?.delete(key)
+      if (to?.startsWith('fn:')) addOverload(overloads, to)
+      defs.set(key, undefined)
+    })
+    if (def) defs.set(def.key, def.def)
+  })
+  return out
+}
+
+const optional = (condition: string | null) => (condition ? [condition] : undefined)
+
+function addOverload(overloads: Map<string, Set<string>>, key: string) {
+  const bare = key.replace(/\(.*$/, '')
+  if (!overloads.has(bare)) overloads.set(bare, new Set())
+  overloads.get(bare)!.add(key)
+}
+
+const dedupe = (refs: Reference[]) => [...new Map(refs.map((r) => [r.key + (r.bare ?? ''), r])).values()]
+
+// The SQL body of a LANGUAGE sql function, parsed here (only the chain check reads it).
+const parseBody = (sql: string) => parseFragment(sql)
+
+// The fix for a re-signed function: run the CREATE OR REPLACE only while no function of another shape holds the
+// signature (return type, set-returning, argument and OUT names as pg_proc stores them). On the first run the old
+// shape is there and it runs; after the chain the later definition stays. A DROP first would fail (2BP01) on the
+// first run wherever a trigger, policy or view uses the function.
+function sameFunctionShape(s: Node): string | null {
+  const name = s.funcname.map((n: Node) => quoted(n.String.sval)).join('.')
+  const params: Node[] = (s.parameters ?? []).map((p: Node) => p.FunctionParameter)
+  const types = params.filter((p) => INPUT.has(p.mode)).map((p) => typeSql(p.argType))
+  const outs = params.filter((p) => OUTPUT.has(p.mode))
+  const ret = outs.length > 1 ? 'record' : outs.length === 1 ? typeSql(outs[0].argType) : s.returnType ? typeSql(s.returnType) : null
+  if (types.some((x) => x === null) || ret === null || s.is_procedure) return null
+  const names = params.some((p) => p.name) ? params.map((p) => literal(p.name ?? '')) : []
+  const proc = `to_regprocedure(${literal(`${name}(${types.join(', ')})`)})`
+  return `NOT EXISTS (SELECT FROM pg_catalog.pg_proc WHERE oid = ${proc} AND (prorettype <> to_regtype(${literal(ret)}) OR proretset <> ${s.returnType?.setof ? 'true' : 'false'} OR coalesce(proargnames, '{}') <> ARRAY[${names.join(', ')}]::text[]))`
+}
+
+// The fix for a view whose columns a later file changed: run the CREATE OR REPLACE only while the view has no
+// column this definition lacks or names differently (no DROP VIEW: its dependents would make it fail, 2BP01).
+function sameViewColumns(s: Node): string | null {
+  const columns = viewColumns(s)
+  if (!columns) return null
+  const v = s.view
+  const rel = literal(`${v.schemaname ? `${quoted(v.schemaname)}.` : ''}${quoted(v.relname)}`)
+  return `NOT EXISTS (SELECT FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass(${rel}) AND attnum > 0 AND NOT attisdropped AND (attnum > ${columns.length} OR attname <> (ARRAY[${columns.map(literal).join(', ')}]::text[])[attnum]))`
+}
