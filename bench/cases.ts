@@ -1,6 +1,6 @@
 // The bench's cases, one entry each: what to time (ours), what to time it against (a peer tool doing the same job,
 // or a floor), and the target. The runner (bench/run.ts) times every case the same way.
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
 import type { Command } from './measure.ts'
@@ -88,7 +88,6 @@ function preCommitRepo(w: Workspace): string {
   mkdirSync(dir)
   for (const part of ['scripts', 'lib', '.husky', 'package.json']) cpSync(join(w.root, part), join(dir, part), { recursive: true })
   symlinkSync(join(w.root, 'node_modules'), join(dir, 'node_modules'))
-  chmodSync(join(dir, '.husky', 'pre-commit'), 0o755)
   mkdirSync(join(dir, 'supabase', 'migrations'), { recursive: true })
   writeFileSync(join(dir, 'supabase', 'config.toml'), 'project_id = "bench"\n')
   const corpus = w.corpus(25, true)
@@ -97,7 +96,8 @@ function preCommitRepo(w: Workspace): string {
   git('init', '-q', '-b', 'main')
   git('config', 'user.name', 'bench')
   git('config', 'user.email', 'bench@localhost')
-  git('config', 'core.hooksPath', '.husky')
+  // What `npm install` runs through "prepare": husky points core.hooksPath at .husky/_ (its wrapper, then our hook).
+  execFileSync(w.bin('husky'), [], { cwd: dir, env: w.env, stdio: 'pipe' })
   for (const n of names.slice(0, 20)) cpSync(join(corpus.migrations, n), join(dir, 'supabase', 'migrations', n))
   git('add', '-A')
   git('commit', '-q', '--no-verify', '-m', 'base')
