@@ -82,11 +82,13 @@ function replayCase(files: number, group?: string): Case {
 
 // A copy of the kit inside a user's repository (scripts/, lib/, .husky/, package.json, node_modules linked), with
 // 20 committed migrations and 5 new ones staged; each run puts HEAD back so the same 5 files are staged again.
-function preCommitRepo(w: Workspace): string {
-  const dir = join(w.tmp, 'hook-repo')
+// `hook`: another pre-commit body in place of the kit's (the floor: a hook that only starts Node).
+function preCommitRepo(w: Workspace, hook?: string): string {
+  const dir = join(w.tmp, hook ? 'hook-floor-repo' : 'hook-repo')
   if (existsSync(dir)) return dir
   mkdirSync(dir)
   for (const part of ['scripts', 'lib', '.husky', 'package.json']) cpSync(join(w.root, part), join(dir, part), { recursive: true })
+  if (hook) writeFileSync(join(dir, '.husky', 'pre-commit'), hook)
   symlinkSync(join(w.root, 'node_modules'), join(dir, 'node_modules'))
   mkdirSync(join(dir, 'supabase', 'migrations'), { recursive: true })
   writeFileSync(join(dir, 'supabase', 'config.toml'), 'project_id = "bench"\n')
@@ -107,8 +109,9 @@ function preCommitRepo(w: Workspace): string {
   return dir
 }
 
-const resetIndex = async (w: Workspace) => {
-  execFileSync('git', ['reset', '-q', '--soft', 'bench-base'], { cwd: preCommitRepo(w), env: w.env })
+const NODE_ONLY_HOOK = "node -e ''\n"
+const resetIndex = (hook?: string) => async (w: Workspace) => {
+  execFileSync('git', ['reset', '-q', '--soft', 'bench-base'], { cwd: preCommitRepo(w, hook), env: w.env })
 }
 
 export const CASES: Case[] = [
@@ -116,8 +119,16 @@ export const CASES: Case[] = [
   {
     id: 'pre-commit',
     title: 'pre-commit hook, 5 staged files',
-    ours: { label: 'git commit (hook)', prepare: resetIndex, command: (w) => ({ argv: ['git', 'commit', '-q', '-m', 'bench'], cwd: preCommitRepo(w), env: w.env }) },
-    peer: { label: 'git commit --no-verify', prepare: resetIndex, command: (w) => ({ argv: ['git', 'commit', '-q', '--no-verify', '-m', 'bench'], cwd: preCommitRepo(w), env: w.env }) },
+    ours: { label: 'git commit (hook)', prepare: resetIndex(), command: (w) => ({ argv: ['git', 'commit', '-q', '-m', 'bench'], cwd: preCommitRepo(w), env: w.env }) },
+    peer: { label: 'git commit --no-verify', prepare: resetIndex(), command: (w) => ({ argv: ['git', 'commit', '-q', '--no-verify', '-m', 'bench'], cwd: preCommitRepo(w), env: w.env }) },
+    target: { kind: 'added', maxMs: 500 },
+  },
+  {
+    // What any Node-based hook costs on this machine: the floor under the row above.
+    id: 'hook-floor',
+    title: "floor: pre-commit hook that only runs node -e ''",
+    ours: { label: "git commit (node -e '')", prepare: resetIndex(NODE_ONLY_HOOK), command: (w) => ({ argv: ['git', 'commit', '-q', '-m', 'bench'], cwd: preCommitRepo(w, NODE_ONLY_HOOK), env: w.env }) },
+    peer: { label: 'git commit --no-verify', prepare: resetIndex(NODE_ONLY_HOOK), command: (w) => ({ argv: ['git', 'commit', '-q', '--no-verify', '-m', 'bench'], cwd: preCommitRepo(w, NODE_ONLY_HOOK), env: w.env }) },
     target: { kind: 'added', maxMs: 500 },
   },
   {
