@@ -117,6 +117,14 @@ const resetIndex = (hook?: string) => async (w: Workspace) => {
 export const CASES: Case[] = [
   staticCase(1000),
   {
+    // Where parser start-up and parsing alone put us: libpg-query's WebAssembly, each file parsed once, no rules.
+    id: 'parse-floor',
+    title: 'floor: libpg-query alone, 1,000 files',
+    ours: { label: 'node + libpg-query', command: (w) => ({ argv: [process.execPath, join(w.root, 'bench', 'parse-floor.mjs'), ...w.corpus(1000, false).files], cwd: w.root, env: w.env }) },
+    peer: { label: 'squawk', command: (w) => ({ argv: [w.bin('squawk'), ...w.corpus(1000, false).files], cwd: w.root, env: w.env }) },
+    target: { kind: 'ratio', max: 1.0 },
+  },
+  {
     id: 'pre-commit',
     title: 'pre-commit hook, 5 staged files',
     ours: { label: 'git commit (hook)', prepare: resetIndex(), command: (w) => ({ argv: ['git', 'commit', '-q', '-m', 'bench'], cwd: preCommitRepo(w), env: w.env }) },
