@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 export type Command = { argv: string[]; cwd?: string; env?: NodeJS.ProcessEnv }
-export type Sample = { ms: number; rssKb?: number; code: number; stdout: string; stderr: string }
+export type Sample = { ms: number; rssKb?: number; cpuMs?: number; code: number; stdout: string; stderr: string }
 
 const GNU_TIME = '/usr/bin/time'
 export const hasGnuTime = existsSync(GNU_TIME)

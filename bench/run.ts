@@ -37,7 +37,8 @@ type Result = {
   status: 'ok' | 'absent' | 'failed'
   note?: string
   runs?: number
-  ours?: { label: string; medianMs: number; samplesMs: number[]; peakRssKb?: number }
+  // medianCpuMs: CPU time the process reported (reported metrics only): what load on a shared machine cannot inflate.
+  ours?: { label: string; medianMs: number; samplesMs: number[]; peakRssKb?: number; medianCpuMs?: number }
   peer?: { label: string; medianMs: number; samplesMs: number[]; peakRssKb?: number }
   ratio?: number
   addedMs?: number
@@ -57,7 +58,11 @@ async function runSide(w: Workspace, c: Case, side: Side): Promise<Sample> {
   if (side.prepare) await side.prepare(w)
   const s = await timeOnce(side.command(w))
   if (!ranOk(c, s)) throw new Error(`${side.label} exited ${s.code}: ${(s.stderr.trim().split('\n').pop() ?? '').slice(0, 300)}`)
-  if (c.metric === 'reported' && side === c.ours) s.ms = Number(JSON.parse(s.stdout.trim().split('\n').pop() ?? '{}').ms)
+  if (c.metric === 'reported' && side === c.ours) {
+    const reported = JSON.parse(s.stdout.trim().split('\n').pop() ?? '{}') as { ms: number; cpuMs?: number }
+    s.ms = Number(reported.ms)
+    s.cpuMs = reported.cpuMs
+  }
   return s
 }
 
@@ -77,7 +82,8 @@ async function runCase(w: Workspace, c: Case, runs: number): Promise<Result> {
     const summary = (side: Side) => {
       const xs = samples.get(side)!
       const rss = xs.map((s) => s.rssKb).filter((x): x is number => x !== undefined)
-      return { label: side.label, medianMs: median(xs.map((s) => s.ms)), samplesMs: xs.map((s) => Math.round(s.ms)), peakRssKb: rss.length ? Math.max(...rss) : undefined }
+      const cpu = xs.map((s) => s.cpuMs).filter((x): x is number => x !== undefined)
+      return { label: side.label, medianMs: median(xs.map((s) => s.ms)), samplesMs: xs.map((s) => Math.round(s.ms)), peakRssKb: rss.length ? Math.max(...rss) : undefined, ...(cpu.length ? { medianCpuMs: median(cpu) } : {}) }
     }
     const ours = summary(c.ours)
     const peer = c.peer ? summary(c.peer) : undefined
@@ -103,7 +109,7 @@ function table(results: Result[]): string {
     }
     rows.push([
       r.title,
-      secs(r.ours!.medianMs),
+      secs(r.ours!.medianMs) + (r.ours!.medianCpuMs === undefined ? '' : ` (CPU ${secs(r.ours!.medianCpuMs)})`),
       r.peer?.label ?? '–',
       secs(r.peer?.medianMs),
       r.ratio === undefined ? '–' : `${r.ratio.toFixed(2)}×`,
