@@ -16,7 +16,7 @@ kit_fail() {
   exit 2
 }
 
-# Sets KIT (absolute) and TSX: the kit's folder, and the tsx that node resolves from it (node_modules above it).
+# Sets KIT (absolute) and TSX_LOADER: the kit's folder, and tsx's loader from node_modules at or above it.
 kit_find() {
   if [ -n "${MIGRATION_KIT_DIR:-}" ]; then
     [ -f "$MIGRATION_KIT_DIR/scripts/check-sync.ts" ] || kit_fail "MIGRATION_KIT_DIR=$MIGRATION_KIT_DIR holds no scripts/check-sync.ts. Point it at the folder holding the kit's scripts/ and lib/."
@@ -40,7 +40,9 @@ kit_find() {
     [ "$d" = / ] && kit_fail "no node_modules/.bin/tsx in $KIT or above it. Run npm install (tsx is one of the kit's dependencies)."
     d=$(dirname "$d")
   done
-  TSX=$d/node_modules/.bin/tsx
+  # node --import tsx's loader: one Node process (the tsx CLI starts a second one; npx adds a package lookup).
+  TSX_LOADER=$d/node_modules/tsx/dist/loader.mjs
+  [ -f "$TSX_LOADER" ] || kit_fail "no $TSX_LOADER. Run npm install (tsx is one of the kit's dependencies)."
 }
 
 # A path relative to the top of the work tree ("." for the top itself).
@@ -83,7 +85,7 @@ kit_run() {
   script=$2
   shift 2
   dir=$(pwd)/$p/supabase/migrations
-  (cd "$(kit_cwd "$p")" && "$TSX" "$KIT/scripts/$script.ts" --dir "$dir" "$@" </dev/null)
+  (cd "$(kit_cwd "$p")" && node --import "$TSX_LOADER" "$KIT/scripts/$script.ts" --dir "$dir" "$@" </dev/null)
 }
 
 # True when the checks of a project can reach a database: SUPABASE_DB_URL or DATABASE_URL in the environment or

@@ -89,8 +89,8 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
     const config = readIdempotencyConfig(root, RULES.map((r) => r.id))
 
     // 2. Collect the files and the folder around them.
-    await loadParser()
-    const inputs = f.staged ? await collectStaged(io.cwd, dir, Boolean(f['allow-edit'])) : collectPaths(io.cwd, dir, f._.map(String))
+    //    The parser's WebAssembly compiles while git runs (the hook's two slowest steps, overlapped).
+    const [, inputs] = await Promise.all([loadParser(), f.staged ? collectStaged(io.cwd, dir, Boolean(f['allow-edit'])) : collectPaths(io.cwd, dir, f._.map(String))])
 
     // 3. Check each file (the idempotency rules, offline).
     const checker = makeChecker(inputs, config)

@@ -33,11 +33,21 @@ export async function snapshotInTransaction(tx: Sql): Promise<Catalog> {
 
 async function readCatalog(sql: Sql): Promise<Catalog> {
   const [{ num }] = await sql<{ num: number }[]>`select current_setting('server_version_num')::int as num`
-  const items: CatalogItem[] = []
-  const add: Add = (kind, name, props, parent) => {
-    items.push(parent ? { kind, name, parent, props } : { kind, name, props })
-  }
-  for (const read of [readSchemas, readRelations, readPlatformRls, readColumns, readConstraints, readIndexes, readTypes, readRoutines, readTriggers, readPolicies, readPrivileges, readDefaultPrivileges, readPublications, readExtensions, readPlatformRows]) await read(sql, add, num)
+  // All readers at once: postgres.js pipelines their queries on the transaction's one connection, so the snapshot
+  // costs one round trip instead of fifteen (the replay takes one after every file). Each reader fills its own list,
+  // joined in a fixed order, so the result does not depend on which query answers first.
+  const readers = [readSchemas, readRelations, readPlatformRls, readColumns, readConstraints, readIndexes, readTypes, readRoutines, readTriggers, readPolicies, readPrivileges, readDefaultPrivileges, readPublications, readExtensions, readPlatformRows]
+  const lists = await Promise.all(
+    readers.map(async (read) => {
+      const list: CatalogItem[] = []
+      const add: Add = (kind, name, props, parent) => {
+        list.push(parent ? { kind, name, parent, props } : { kind, name, props })
+      }
+      await read(sql, add, num)
+      return list
+    }),
+  )
+  const items = lists.flat()
   items.sort((a, b) => (itemKey(a) < itemKey(b) ? -1 : itemKey(a) > itemKey(b) ? 1 : 0))
   return { major: Math.floor(num / 10000), items }
 }

@@ -34,18 +34,16 @@ const PGLITE_START_PARAMS = (PGlite as unknown as { defaultStartParams: string[]
   .map((param) => (param.startsWith('search_path=') ? `search_path=${PLATFORM_SEARCH_PATH}` : param))
 
 // A PGlite that can create what a Supabase project's migrations create: the contrib extensions above, and the
-// stubbed ones no WASM build has.
-export async function createPglite(): Promise<PGlite> {
-  const db = await PGlite.create({ extensions: PGLITE_EXTENSIONS, startParams: PGLITE_START_PARAMS })
+// stubbed ones no WASM build has. `dataDir` (a dumpDataDir() tarball) skips initdb, the slow part of the start.
+export async function createPglite(dataDir?: Blob): Promise<PGlite> {
+  const db = await PGlite.create({ extensions: PGLITE_EXTENSIONS, startParams: PGLITE_START_PARAMS, ...(dataDir ? { loadDataDir: dataDir } : {}) })
   installStubExtensions(db)
   return db
 }
 
 // PGlite's own clone() with our start parameters (its clone() drops them).
 export async function clonePglite(db: PGlite): Promise<PGlite> {
-  const copy = await PGlite.create({ loadDataDir: await db.dumpDataDir('none'), extensions: PGLITE_EXTENSIONS, startParams: PGLITE_START_PARAMS })
-  installStubExtensions(copy)
-  return copy
+  return createPglite(await db.dumpDataDir('none'))
 }
 
 // Control files written into PGlite's in-memory share directory make `create extension pg_cron` (and the others

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto'
 import type { PGlite } from '@electric-sql/pglite'
 import { connect, describeDbError, openConnection } from './connect.ts'
 import { clonePglite, createPglite, serveEmbedded } from './embedded.ts'
+import { dataDirKey, readCachedDataDir, storeCachedDataDir, type CachedDataDir } from './data-dir-cache.ts'
 import { onInterrupt } from '../run/cleanup.ts'
 import { KitError } from '../run/errors.ts'
 import { applyPlatformShim, setPlatformSearchPath, type ShimReport } from './platform/shim.ts'
@@ -29,23 +30,42 @@ export type ShadowSource = { open: () => Promise<Shadow>; close: () => Promise<v
 export async function openShadow(options: ShadowOptions): Promise<Shadow> {
   if (options.serverUrl) return openServerShadow(options.serverUrl, options)
   const started = Date.now()
-  const db = await createPglite()
-  return servePglite(db, options, started)
+  const { db, platform } = await shimmedPglite(options)
+  return servePglite(db, options, started, platform)
+}
+
+// A PGlite with the platform shim already applied: loaded from the cached data directory, else built (initdb, shim)
+// and stored for the next run, then loaded from what was stored, so that both paths hand out the same state.
+async function shimmedPglite(options: ShadowOptions): Promise<{ db: PGlite; platform: ShimReport }> {
+  const key = dataDirKey()
+  const cached = readCachedDataDir(key)
+  if (cached) return { db: await createPglite(cached.dataDir), platform: cached.platform }
+  const fresh = await createPglite()
+  const { url, stop } = await serveEmbedded(fresh)
+  let entry: CachedDataDir
+  try {
+    const { platform } = await prepare(url, options)
+    entry = { dataDir: await fresh.dumpDataDir('gzip'), platform }
+  } finally {
+    await stop()
+  }
+  await storeCachedDataDir(key, entry)
+  return { db: await createPglite(entry.dataDir), platform: entry.platform }
 }
 
 export function shadowSource(options: ShadowOptions): ShadowSource {
   const serverUrl = options.serverUrl
   if (serverUrl) return { open: () => openServerShadow(serverUrl, options), close: async () => {} }
-  let template: Promise<PGlite> | undefined
+  let template: Promise<{ db: PGlite; platform: ShimReport }> | undefined
   return {
     open: async () => {
       const started = Date.now()
-      template ??= createPglite()
-      const db = await clonePglite(await template)
-      return servePglite(db, options, started)
+      template ??= shimmedPglite(options)
+      const { db, platform } = await template
+      return servePglite(await clonePglite(db), options, started, platform)
     },
     close: async () => {
-      if (template) await (await template).close()
+      if (template) await (await template).db.close()
     },
   }
 }
@@ -67,10 +87,11 @@ export async function serverVersion(sql: ReturnType<typeof connect>): Promise<{ 
   return { version: row.version, major: Math.floor(row.num / 10000) }
 }
 
-async function servePglite(db: PGlite, options: ShadowOptions, started: number): Promise<Shadow> {
+// `platform`: the shim's report when the data directory already holds the shim (it is not run again).
+async function servePglite(db: PGlite, options: ShadowOptions, started: number, shimmed: ShimReport): Promise<Shadow> {
   const { url, stop } = await serveEmbedded(db)
   try {
-    const { version, major, platform } = await prepare(url, options)
+    const { version, major, platform } = await prepare(url, options, undefined, shimmed)
     return { url, engine: 'pglite', version, major, platform, startMs: Date.now() - started, dispose: stop }
   } catch (err) {
     await stop()
@@ -123,12 +144,12 @@ async function openServerShadow(serverUrl: string, options: ShadowOptions): Prom
 
 // `database`: the server shadow's name, which gets hosted Supabase's search_path for every later session (hosted
 // sets it on the roles, which are cluster-wide: a shadow must not touch them). PGlite gets it at start-up instead.
-async function prepare(url: string, options: ShadowOptions, database?: string): Promise<{ version: string; major: number; platform: ShimReport }> {
+async function prepare(url: string, options: ShadowOptions, database?: string, shimmed?: ShimReport): Promise<{ version: string; major: number; platform: ShimReport }> {
   const sql = connect(url, { app: options.app, onNotice: options.onNotice })
   try {
     if (database) await setPlatformSearchPath(sql, database)
     const { version, major } = await serverVersion(sql)
-    const platform = await applyPlatformShim(sql)
+    const platform = shimmed ?? (await applyPlatformShim(sql))
     return { version: version.replace(/ .*/, ''), major, platform }
   } catch (err) {
     const e = describeDbError(err, url)

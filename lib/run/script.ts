@@ -2,7 +2,6 @@
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { config as loadDotenv } from 'dotenv'
-import { minimist } from 'zx'
 import { KitError } from './errors.ts'
 import { EXIT } from './output.ts'
 import { passwordOf, redact } from './redact.ts'
@@ -10,20 +9,48 @@ import { passwordOf, redact } from './redact.ts'
 export type FlagSpec = { string?: string[]; boolean?: string[]; alias?: Record<string, string> }
 export type Flags = Record<string, unknown> & { _: string[] }
 
-// Unknown flags and missing values are usage errors that name the flag (minimist alone would accept them).
+// Unknown flags and missing values are usage errors that name the flag. The grammar is minimist's for the flags a
+// script declares (`--name value`, `--name=value`, `--flag`, `--no-flag`, `--` ends the flags, a string flag with
+// no value is ''), written here because importing it from zx loads all of zx's vendored packages: about a third of
+// the pre-commit hook's start-up (README, Performance).
 function parseFlags(args: readonly string[], spec: FlagSpec): Flags {
-  const unknown: string[] = []
-  const flags = minimist([...args], {
-    string: spec.string,
-    boolean: spec.boolean,
-    alias: spec.alias,
-    unknown: (arg) => {
-      if (arg.startsWith('-')) unknown.push(arg)
-      return !arg.startsWith('-')
-    },
-  }) as Flags
-  if (unknown.length) throw new KitError('USAGE', `unknown flag ${unknown[0].replace(/=.*/, '')}`, 'See --help')
-  for (const name of spec.string ?? []) {
+  const strings = new Set(spec.string ?? [])
+  const booleans = new Set(spec.boolean ?? [])
+  const canonical = (name: string) => spec.alias?.[name] ?? name
+  const flags: Flags = { _: [] }
+  for (const name of booleans) flags[name] = false
+  const set = (name: string, value: unknown) => {
+    const known = flags[name]
+    flags[name] = strings.has(name) && known !== undefined ? [known, value].flat() : value
+  }
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]
+    if (arg === '--') {
+      flags._.push(...args.slice(i + 1))
+      break
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      flags._.push(arg)
+      continue
+    }
+    const body = arg.replace(/^--?/, '')
+    const eq = body.indexOf('=')
+    const raw = eq === -1 ? body : body.slice(0, eq)
+    const negated = eq === -1 && raw.startsWith('no-') && booleans.has(canonical(raw.slice(3)))
+    const name = canonical(negated ? raw.slice(3) : raw)
+    if (!strings.has(name) && !booleans.has(name)) throw new KitError('USAGE', `unknown flag ${arg.replace(/=.*/, '')}`, 'See --help')
+    if (negated) set(name, false)
+    else if (eq !== -1) set(name, booleans.has(name) ? body.slice(eq + 1) !== 'false' : body.slice(eq + 1))
+    else if (booleans.has(name)) {
+      const next = args[i + 1]
+      if (next === 'true' || next === 'false') set(name, args[++i] === 'true')
+      else set(name, true)
+    } else {
+      const next = args[i + 1]
+      set(name, next !== undefined && !/^--?[^-]/.test(next) ? args[++i] : '')
+    }
+  }
+  for (const name of strings) {
     if (Array.isArray(flags[name])) throw new KitError('USAGE', `--${name} given twice`, 'See --help')
     if (flags[name] === '') throw new KitError('USAGE', `--${name} needs a value`, 'See --help')
   }

@@ -1,46 +1,12 @@
 // The real Supabase CLI (npm package `supabase`, pinned) as the oracle the kit's verdicts must match.
-//
-// It is not a devDependency: the package lists a binary package per platform as optional dependencies, and npm
-// 11.19 leaves the ones it cannot fetch out of package-lock.json, which `npm ci` then refuses ("Missing:
-// @supabase/cli-darwin-arm64@ from lock file"). The kit's users bring their own CLI; its tests install this one
-// version on first use into node_modules/.cache (so `npm ci` starts it afresh), through npm, from the registry.
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+// Not a devDependency: see npm-tool.ts for why, and how it is installed instead.
 import { $ } from 'zx'
+import { toolBin } from './npm-tool.ts'
 
 export const SUPABASE_CLI_VERSION = '3.1.0'
-const CACHE = fileURLToPath(new URL('../../node_modules/.cache/', import.meta.url))
-const HOME = join(CACHE, `supabase-cli-${SUPABASE_CLI_VERSION}`)
-const BIN = join(HOME, 'node_modules', '.bin', 'supabase')
 
-let installed: Promise<string> | undefined
-
-// The CLI's path, installing it once. Into a fresh folder renamed into place, so two test processes that start
-// together never see half an install.
-export function supabaseBin(): Promise<string> {
-  installed ??= (async () => {
-    if (existsSync(BIN)) return BIN
-    mkdirSync(CACHE, { recursive: true })
-    const staging = mkdtempSync(join(CACHE, 'supabase-cli-'))
-    try {
-      // Its own package.json: else npm walks up to the kit's and installs into the kit's node_modules.
-      writeFileSync(join(staging, 'package.json'), '{ "private": true }\n')
-      await $({ cwd: staging, quiet: true })`npm install --no-audit --no-fund --no-save --no-package-lock ${`supabase@${SUPABASE_CLI_VERSION}`}`
-      try {
-        renameSync(staging, HOME)
-      } catch (err) {
-        // Another test process renamed its install into place first: use that one.
-        if (!existsSync(BIN)) throw err
-      }
-    } finally {
-      rmSync(staging, { recursive: true, force: true })
-    }
-    if (!existsSync(BIN)) throw new Error(`the Supabase CLI ${SUPABASE_CLI_VERSION} did not install into ${HOME}`)
-    return BIN
-  })()
-  return installed
-}
+// The kit's users bring their own CLI; its tests install this one version on first use (see npm-tool.ts).
+export const supabaseBin = () => toolBin('supabase', SUPABASE_CLI_VERSION, 'supabase')
 
 export type CliRun = { code: number; stdout: string; stderr: string }
 
