@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { connect } from '../lib/db/connect.ts'
+import { onInterrupt } from '../lib/run/cleanup.ts'
 import { applyPlatformShim } from '../lib/db/platform/shim.ts'
 import { buildSeedRemote, SEED_ROOT } from '../tests/helpers/seed.ts'
 import { writeCorpus } from './corpus.ts'
@@ -102,6 +103,7 @@ export function openWorkspace(root: string, server: string, tools: Record<string
     },
     scratch: {},
     dispose: async () => {
+      unregister()
       const admin = connect(server, { app: 'bench', onNotice: () => {} })
       try {
         // Newest first: the template goes last, after the databases copied from it.
@@ -112,5 +114,7 @@ export function openWorkspace(root: string, server: string, tools: Record<string
       rmSync(tmp, { recursive: true, force: true })
     },
   }
+  // Ctrl-C during a long case still drops the databases and the temp folder.
+  const unregister = onInterrupt(() => w.dispose())
   return w
 }
