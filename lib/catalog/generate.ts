@@ -57,6 +57,7 @@ function linkDependencies(parts: Part[], model: CatalogModel): void {
 }
 
 function orderParts(parts: Part[]): Part[] {
+  deferCyclicDefaults(parts)
   const ids = new Set(parts.map((p) => p.id))
   const depsOf = (p: Part) => {
     const all = new Set(p.deps)
@@ -70,11 +71,7 @@ function orderParts(parts: Part[]): Part[] {
   while (remaining.length) {
     const next = remaining.find((p) => depsOf(p).every((d) => done.has(d)))
     if (!next) {
-      if (!deferDefault(remaining, parts, ids)) {
-        throw new KitError('DB_ERROR', `cannot order the baseline: a dependency cycle among ${remaining.slice(0, 5).map((p) => p.id).join(', ')}`, 'Report it with the objects named; a baseline needs them created in two steps')
-      }
-      remaining = remaining.concat(parts.filter((p) => !done.has(p.id) && !remaining.includes(p))).sort(byPhaseThenId)
-      continue
+      throw new KitError('DB_ERROR', `cannot order the baseline: a dependency cycle among ${remaining.slice(0, 5).map((p) => p.id).join(', ')}`, 'Report it with the objects named; a baseline needs them created in two steps')
     }
     done.add(next.id)
     out.push(next)
@@ -85,22 +82,36 @@ function orderParts(parts: Part[]): Part[] {
 
 const byPhaseThenId = (a: Part, b: Part) => a.phase - b.phase || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 
-// Moves the defaults of one stuck table whose defaults wait on a stuck part into ALTER TABLE … SET DEFAULT.
-function deferDefault(remaining: Part[], parts: Part[], ids: Set<string>): boolean {
-  const stuck = new Set(remaining.map((p) => p.id))
-  for (const table of remaining) {
-    const waiting = (table.defaults ?? []).filter((d) => !d.deferred && [...d.deps].some((x) => stuck.has(x)))
-    if (!waiting.length) continue
-    for (const d of waiting) {
-      d.deferred = true
-      const id = `default ${table.id}.${d.column}`
-      const qname = table.id.replace(/^table /, '')
-      parts.push({ id, phase: PHASE.defaults, kind: 'default', deps: new Set([table.id, ...d.deps]), statements: [`ALTER TABLE ${qname} ALTER COLUMN ${d.column} SET DEFAULT ${d.sql}`] })
-      ids.add(id)
+// A default that (through the parts it needs) needs its own table moves to ALTER TABLE … SET DEFAULT, a part
+// that comes after both.
+function deferCyclicDefaults(parts: Part[]): void {
+  const byId = new Map(parts.map((p) => [p.id, p]))
+  const reaches = (from: Iterable<string>, target: string) => {
+    const seen = new Set<string>()
+    const stack = [...from]
+    while (stack.length) {
+      const id = stack.pop()!
+      if (id === target) return true
+      if (seen.has(id)) continue
+      seen.add(id)
+      const p = byId.get(id)
+      if (!p) continue
+      stack.push(...p.deps)
+      for (const d of p.defaults ?? []) if (!d.deferred) stack.push(...d.deps)
     }
-    return true
+    return false
   }
-  return false
+  for (const table of parts.slice()) {
+    for (const d of table.defaults ?? []) {
+      if (!reaches(d.deps, table.id)) continue
+      d.deferred = true
+      const qname = table.id.replace(/^table /, '')
+      const id = `default ${table.id}.${d.column}`
+      const part: Part = { id, phase: PHASE.defaults, kind: 'default', deps: new Set([table.id, ...d.deps]), statements: [`ALTER TABLE ${qname} ALTER COLUMN ${d.column} SET DEFAULT ${d.sql}`] }
+      parts.push(part)
+      byId.set(id, part)
+    }
+  }
 }
 
 // The model restricted to some schemas (--schema). User objects on platform tables (triggers, policies,

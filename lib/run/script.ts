@@ -7,7 +7,8 @@ import { KitError } from './errors.ts'
 import { EXIT } from './output.ts'
 import { passwordOf, redact } from './redact.ts'
 
-export type FlagSpec = { string?: string[]; boolean?: string[]; alias?: Record<string, string> }
+// `default` holds booleans that are on unless turned off (`--no-verify`), as minimist reads them.
+export type FlagSpec = { string?: string[]; boolean?: string[]; alias?: Record<string, string>; default?: Record<string, boolean> }
 export type Flags = Record<string, unknown> & { _: string[] }
 
 // Unknown flags and missing values are usage errors that name the flag (minimist alone would accept them).
@@ -17,6 +18,7 @@ function parseFlags(args: readonly string[], spec: FlagSpec): Flags {
     string: spec.string,
     boolean: spec.boolean,
     alias: spec.alias,
+    default: spec.default,
     unknown: (arg) => {
       if (arg.startsWith('-')) unknown.push(arg)
       return !arg.startsWith('-')
