@@ -1,6 +1,6 @@
 // Writes one migration that is the database's schema today, every statement runnable twice, proven on a shadow first.
-import { existsSync, writeFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, relative, resolve } from 'node:path'
 import { makeBaseline, type Baseline } from '../lib/checks/baseline.ts'
 import { listFolder } from '../lib/cli/folder.ts'
 import { readHistory } from '../lib/cli/history.ts'
@@ -32,13 +32,14 @@ Options:
   --shadow-url <url>   server on which the throwaway shadow database is created and dropped
                        (else SHADOW_DATABASE_URL, else an embedded PGlite, PostgreSQL 18)
   --no-verify          write the .sql without the shadow check (--verify, the default, runs it)
+  --check <file>       verify an existing baseline (a hand-edited one, say) against the database; writes nothing
   --json               print one JSON document instead of the report
   --debug              print stack traces on errors
   --help               show this help
 
 Exit codes:
-  0  the baseline was written (verified, unless --no-verify)
-  1  verify found differences: <name>.sql.draft was written and the differences printed
+  0  the baseline was written (verified, unless --no-verify); with --check: the file builds the database
+  1  verify found differences: <name>.sql.draft was written (with --check: nothing) and the differences printed
   2  usage or runtime error (bad URL, unreachable database, an object the role cannot read)
 
 Environment:
@@ -48,7 +49,7 @@ Environment:
 `
 
 export const FLAGS = {
-  string: ['db-url', 'out', 'dir', 'schema', 'data', 'shadow-url'],
+  string: ['db-url', 'out', 'dir', 'schema', 'data', 'shadow-url', 'check'],
   boolean: ['verify', 'json', 'debug', 'help'],
   default: { verify: true },
 }
@@ -66,8 +67,11 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
     const list = (name: string) => String(flags[name] ?? '').split(',').map((x) => x.trim()).filter(Boolean)
     const out = flags.out as string | undefined
     if (out === '-' && flags.json) throw new KitError('USAGE', '--out - and --json both want stdout', 'Give --out a file, or drop --json')
+    const check = flags.check as string | undefined
+    if (check && (out || flags.verify === false)) throw new KitError('USAGE', `--check verifies a file and writes nothing; it takes neither ${out ? '--out' : '--no-verify'}`, 'See --help')
+    const checked = check ? readText(resolve(io.cwd, check)) : undefined
     const dir = resolveMigrationsDir(flags.dir as string | undefined, io.cwd)
-    if (!out && !existsSync(dir)) throw new KitError('FOLDER_MISSING', `no migrations folder at ${dir}`, 'Run it from the project (supabase init makes the folder), or pass --dir or --out')
+    if (!out && !check && !existsSync(dir)) throw new KitError('FOLDER_MISSING', `no migrations folder at ${dir}`, 'Run it from the project (supabase init makes the folder), or pass --dir or --out')
     const verify = flags.verify !== false
     const say = (m: string) => io.err(redact(m, secrets))
 
@@ -78,7 +82,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
     try {
       remoteVersions = (await readHistory(sql)).rows.map((r) => r.version)
       baseline = await makeBaseline(sql, {
-        schemas: list('schema'), data: list('data'), shadowUrl, verify, app: SCRIPT, onNotice: () => {}, source: redact(url, secrets),
+        schemas: list('schema'), data: list('data'), shadowUrl, verify, app: SCRIPT, onNotice: () => {}, source: redact(url, secrets), text: checked,
       })
     } catch (err) {
       throw describeDbError(err, url)
@@ -88,6 +92,11 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
 
     // 3. Write: the migration when it is proven (or unverified on request), else a draft the CLI never pushes.
     const ok = baseline.verified || !verify
+    if (check) {
+      if (flags.json) io.out(redact(toJson({ checked: check, verified: baseline.verified, statements: baseline.statements.length, diff: baseline.diff, shadow: baseline.shadow ?? null, server: baseline.server, timings: baseline.timings }), secrets))
+      else io.out(redact(renderCheck(baseline, check, useColor({ isTTY: io.stdoutIsTTY }, env)), secrets))
+      return ok ? EXIT.clean : EXIT.findings
+    }
     const version = nextVersion(listFolder(dir).files.map((f) => f.version), remoteVersions, now)
     const target = out === '-' ? '-' : (out ?? join(dir, `${version}_baseline.sql`))
     const written = target === '-' ? (ok ? '-' : undefined) : ok ? target : `${target}.draft`
@@ -106,6 +115,21 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
     }
     return ok ? EXIT.clean : EXIT.findings
   })
+}
+
+function renderCheck(b: Baseline, file: string, color: boolean): string {
+  const c = colors(color)
+  if (b.verified) return c.green(`${file}: applied twice on the shadow, it builds the database exactly (${b.statements.length} statements).`)
+  return [c.bold(`${file}: the shadow built from it differs from the database:`), ...b.diff.map((d) => `- ${d}`), '', c.yellow(`${file} does not rebuild the database. Fix what differs, or dump a new baseline without --check.`)].join('\n')
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    // The path is the user's; the one thing to say is that it cannot be read.
+    throw new KitError('FILE_UNREADABLE', `cannot read ${path}`, 'Check the path given to --check')
+  }
 }
 
 function render(b: Baseline, written: string | undefined, verify: boolean, color: boolean): string {

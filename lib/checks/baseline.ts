@@ -23,6 +23,8 @@ export type BaselineOptions = {
   onNotice?: (m: string) => void
   // The remote's URL with its password masked, for the header.
   source: string
+  // A baseline to verify instead of the generated one (a hand-edited file, say): the same shadow check.
+  text?: string
 }
 export type Baseline = {
   text: string
@@ -47,10 +49,11 @@ export async function makeBaseline(remote: Sql, options: BaselineOptions): Promi
   const model = filterModel(await readCatalogModel(remote, { data: options.data, dependencies: true }), options.schemas)
   const generated = generateBaseline(model)
   const header = headerOf(model, generated.counts, options.source)
-  const statements = [`${header}\n${generated.statements[0]}`, ...generated.statements.slice(1)]
-  const text = `${statements.join(';\n\n')};\n`
+  const intended = [`${header}\n${generated.statements[0]}`, ...generated.statements.slice(1)]
+  const text = options.text ?? `${intended.join(';\n\n')};\n`
   // 2. The CLI's splitter must cut the file into exactly these statements, or db push would run something else.
   const split = splitAndTrim(text) ?? []
+  const statements = options.text === undefined ? intended : split
   const bad = statements.findIndex((s, i) => split[i] !== s)
   if (bad >= 0 || split.length !== statements.length) {
     const at = bad >= 0 ? bad : Math.min(split.length, statements.length)
