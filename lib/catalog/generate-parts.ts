@@ -61,14 +61,15 @@ export function modelParts(m: CatalogModel): Part[] {
     const revoke = [...new Set(['PUBLIC', ...PLATFORM_GRANTEES.filter((r) => present.has(r) && r !== owner), ...others.map((a) => a.grantee)])]
     const target = prefix ? `${keyword}S` : `${keyword} ${object}`
     const statements = [`${prefix}REVOKE ALL ON ${target} FROM ${revoke.map(role).join(', ')}`]
-    // Grantees holding the same privileges share one GRANT.
-    const grants = new Map<string, string[]>()
+    // In the ACL's order, so the rebuilt array is the same; neighbours holding the same privileges share a GRANT.
+    const grants: { clause: string; whom: string[] }[] = []
     for (const [who, grantable] of [...new Set(others.map((a) => `${a.grantee}\u0000${a.grantable}`))].map((k) => k.split('\u0000'))) {
       const privileges = others.filter((a) => a.grantee === who && String(a.grantable) === grantable).map((a) => a.privilege)
       const clause = `${privilegeList(privileges, prefix ? `${keyword}S` : keyword)}\u0000${grantable === 'true' ? ' WITH GRANT OPTION' : ''}`
-      grants.set(clause, [...(grants.get(clause) ?? []), role(who)])
+      if (grants.at(-1)?.clause === clause) grants.at(-1)!.whom.push(role(who))
+      else grants.push({ clause, whom: [role(who)] })
     }
-    for (const [clause, whom] of grants) {
+    for (const { clause, whom } of grants) {
       const [privileges, option] = clause.split('\u0000')
       statements.push(`${prefix}GRANT ${privileges} ON ${target} TO ${whom.join(', ')}${option}`)
     }

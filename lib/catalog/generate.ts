@@ -29,6 +29,13 @@ export function generateBaseline(model: CatalogModel): GeneratedBaseline {
   return { statements, counts }
 }
 
+// The file: the header comment, then the statements, each ended by `;` and a blank line. The CLI's splitter
+// keeps a comment with the statement after it, so the header belongs to the first statement.
+export function renderBaseline(header: string, generated: readonly string[]): { text: string; statements: string[] } {
+  const statements = [`${header}\n${generated[0]}`, ...generated.slice(1)]
+  return { text: `${statements.join(';\n\n')};\n`, statements }
+}
+
 function fillDefaults(statement: string, p: Part): string {
   return statement.replace(/\u0001(\d+)\u0002/g, (_, i: string) => {
     const d = p.defaults![Number(i)]

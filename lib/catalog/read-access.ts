@@ -18,7 +18,8 @@ async function readDefaultAcls(sql: Sql): Promise<DefaultAcl[]> {
   const rows = await sql<Row[]>`
     select pg_get_userbyid(d.defaclrole) as role, n.nspname as schema, d.defaclobjtype as objtype,
            (select coalesce(json_agg(json_build_object('grantee', case when x.grantee = 0 then 'PUBLIC' else pg_get_userbyid(x.grantee) end,
-              'privilege', x.privilege_type, 'grantable', x.is_grantable) order by x.grantee, x.privilege_type), '[]') from aclexplode(d.defaclacl) x) as items
+              'privilege', x.privilege_type, 'grantable', x.is_grantable) order by x.ord), '[]')
+              from aclexplode(d.defaclacl) with ordinality x(grantor, grantee, privilege_type, is_grantable, ord)) as items
     from pg_default_acl d left join pg_namespace n on n.oid = d.defaclnamespace
     where pg_get_userbyid(d.defaclrole) <> 'supabase_admin' and (n.nspname is null or n.nspname !~ ${INTERNAL_PATTERN})
     order by 1, 2 nulls first, 3`
@@ -47,8 +48,9 @@ async function readPublications(sql: Sql, num: number): Promise<Publication[]> {
 }
 
 export async function readPlatformRows(sql: Sql, relations: Relation[], data: readonly string[]): Promise<{ buckets: TableRows | null; cronJobs: CronJob[] | null; data: TableRows[] }> {
-  const [present] = await sql<{ buckets: boolean; cron: boolean }[]>`
-    select to_regclass('storage.buckets') is not null as buckets, to_regclass('cron.job') is not null as cron`
+  // Looked up in pg_class, not with to_regclass: that needs USAGE on the schema, which a role may lack for cron.
+  const exists = (schema: string, table: string) => sql`exists (select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = ${schema} and c.relname = ${table})`
+  const [present] = await sql<{ buckets: boolean; cron: boolean }[]>`select ${exists('storage', 'buckets')} as buckets, ${exists('cron', 'job')} as cron`
   const buckets = present.buckets ? await readRows(sql, 'storage.buckets', 'storage bucket rows (storage.buckets)') : null
   let cronJobs: CronJob[] | null = null
   if (present.cron) {

@@ -9,7 +9,8 @@ import { INTERNAL_PATTERN, PLATFORM_EXTENSIONS, RLS_PLATFORM_TABLES } from './sc
 import { readAccess, readPlatformRows } from './read-access.ts'
 
 // One privilege of one grantee ("PUBLIC" for the pseudo-role), from aclexplode over the ACL or, when the ACL is
-// NULL, over acldefault (what the object has while nobody granted or revoked anything).
+// NULL, over acldefault (what the object has while nobody granted or revoked anything), in the ACL's own order
+// (GRANT appends a new grantee, so granting in this order rebuilds the same array).
 export type AclItem = { grantee: string; privilege: string; grantable: boolean }
 type Owned = { owner: string; acl: AclItem[]; comment: string | null }
 // Identifier texts come from the server (format('%I'), quote_ident), so keywords and case are quoted as
@@ -253,8 +254,8 @@ function memberOfExtension(sql: Sql, catalog: 'pg_class' | 'pg_proc' | 'pg_type'
 // An ACL exploded, with its owner; NULL means the built-in default (acldefault), as GRANT/REVOKE see it.
 const explodeAcl = (sql: Sql, acl: ReturnType<Sql>, kind: string, owner: ReturnType<Sql>) => sql`
   (select coalesce(json_agg(json_build_object('grantee', case when x.grantee = 0 then 'PUBLIC' else pg_get_userbyid(x.grantee) end,
-     'privilege', x.privilege_type, 'grantable', x.is_grantable) order by x.grantee, x.privilege_type), '[]')
-   from aclexplode(coalesce(${acl}, acldefault(${kind}::"char", ${owner}))) x)`
+     'privilege', x.privilege_type, 'grantable', x.is_grantable) order by x.ord), '[]')
+   from aclexplode(coalesce(${acl}, acldefault(${kind}::"char", ${owner}))) with ordinality x(grantor, grantee, privilege_type, is_grantable, ord))`
 
 async function readSchemas(sql: Sql): Promise<Schema[]> {
   const rows = await sql<Row[]>`

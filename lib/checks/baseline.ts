@@ -10,7 +10,7 @@ import { splitAndTrim } from '../cli/split.ts'
 import { connect, describeDbError } from '../db/connect.ts'
 import { openShadow, type ShadowEngine } from '../db/shadow.ts'
 import { describeChange, diffCatalogs } from '../catalog/diff.ts'
-import { filterModel, generateBaseline } from '../catalog/generate.ts'
+import { filterModel, generateBaseline, renderBaseline } from '../catalog/generate.ts'
 import { readCatalogModel, type CatalogModel } from '../catalog/read.ts'
 import { projectCatalog } from '../catalog/snapshot.ts'
 
@@ -49,8 +49,9 @@ export async function makeBaseline(remote: Sql, options: BaselineOptions): Promi
   const model = filterModel(await readCatalogModel(remote, { data: options.data, dependencies: true }), options.schemas)
   const generated = generateBaseline(model)
   const header = headerOf(model, generated.counts, options.source)
-  const intended = [`${header}\n${generated.statements[0]}`, ...generated.statements.slice(1)]
-  const text = options.text ?? `${intended.join(';\n\n')};\n`
+  const rendered = renderBaseline(header, generated.statements)
+  const intended = rendered.statements
+  const text = options.text ?? rendered.text
   // 2. The CLI's splitter must cut the file into exactly these statements, or db push would run something else.
   const split = splitAndTrim(text) ?? []
   const statements = options.text === undefined ? intended : split
