@@ -189,9 +189,10 @@ export type CatalogModel = {
   roleIdents: Record<string, string>
 }
 
-// `dependencies`: the pg_depend edges (only the generator orders statements by them); `data`: tables whose rows
-// are read too.
-export type ReadOptions = { data?: readonly string[]; dependencies?: boolean }
+// `generator`: also what only generating and verifying a baseline need (pg_depend edges, pg_get_functiondef,
+// sequence values, which need SELECT on each sequence); drift and replay compare without them. `data`: tables
+// whose rows are read too.
+export type ReadOptions = { data?: readonly string[]; generator?: boolean }
 
 type Row = Record<string, unknown>
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v))
@@ -212,7 +213,7 @@ async function readAll(sql: Sql, options: ReadOptions): Promise<CatalogModel> {
   const [v] = await sql<{ version: string; num: number }[]>`select current_setting('server_version') as version, current_setting('server_version_num')::int as num`
   const num = v.num
   const roles = await sql<{ name: string; ident: string }[]>`select rolname as name, quote_ident(rolname) as ident from pg_roles`
-  const sequences = await readSequences(sql)
+  const sequences = await readSequences(sql, Boolean(options.generator))
   const relations = await readRelations(sql, sequences)
   const access = await readAccess(sql, num)
   const model: CatalogModel = {
@@ -225,13 +226,13 @@ async function readAll(sql: Sql, options: ReadOptions): Promise<CatalogModel> {
     relations,
     constraints: await readConstraints(sql),
     indexes: await readIndexes(sql),
-    routines: await readRoutines(sql, num),
+    routines: await readRoutines(sql, num, Boolean(options.generator)),
     triggers: await readTriggers(sql),
     policies: await readPolicies(sql),
     platformRls: await readPlatformRls(sql),
     ...access,
     ...(await readPlatformRows(sql, relations, options.data ?? [])),
-    dependencies: options.dependencies ? await readDependencies(sql) : [],
+    dependencies: options.generator ? await readDependencies(sql) : [],
     roleIdents: Object.fromEntries(roles.map((r) => [r.name, r.ident])),
   }
   return model
@@ -274,7 +275,7 @@ async function readExtensions(sql: Sql): Promise<Extension[]> {
 }
 
 // Sequences, identity ones included (their column owns them; they are returned with `identity` set).
-async function readSequences(sql: Sql): Promise<(Sequence & { identity: string | null })[]> {
+async function readSequences(sql: Sql, withValues: boolean): Promise<(Sequence & { identity: string | null })[]> {
   const rows = await sql<Row[]>`
     select ${idOf(sql, 'pg_class', sql`c.oid`)} as id, n.nspname as schema, c.relname as name, format('%I.%I', n.nspname, c.relname) as qname,
            s.seqtypid::regtype::text as type, s.seqstart::text as start, s.seqincrement::text as increment, s.seqmin::text as min,
@@ -291,8 +292,10 @@ async function readSequences(sql: Sql): Promise<(Sequence & { identity: string |
     order by 4`
   const out: (Sequence & { identity: string | null })[] = []
   for (const r of rows) {
-    const value = await readOne(sql, `sequence ${s(r.qname)}`, 'SELECT', () =>
-      sql<{ last_value: string; is_called: boolean }[]>`select last_value::text, is_called from ${sql(s(r.schema))}.${sql(s(r.name))}`)
+    const value = withValues
+      ? await readOne(sql, `sequence ${s(r.qname)}`, 'SELECT', () =>
+        sql<{ last_value: string; is_called: boolean }[]>`select last_value::text, is_called from ${sql(s(r.schema))}.${sql(s(r.name))}`)
+      : []
     out.push({
       id: s(r.id), schema: s(r.schema), name: s(r.name), qname: s(r.qname), type: s(r.type), start: s(r.start), increment: s(r.increment),
       min: s(r.min), max: s(r.max), cache: s(r.cache), cycle: Boolean(r.cycle), owner: s(r.owner), acl: r.acl as AclItem[],
@@ -430,7 +433,7 @@ async function readTypes(sql: Sql): Promise<TypeDef[]> {
   }))
 }
 
-async function readRoutines(sql: Sql, num: number): Promise<Routine[]> {
+async function readRoutines(sql: Sql, num: number, withDefinitions: boolean): Promise<Routine[]> {
   const rows = await sql<Row[]>`
     select ${idOf(sql, 'pg_proc', sql`p.oid`)} as id, p.prokind as kind, n.nspname as schema,
            format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)) as signature,
@@ -438,7 +441,7 @@ async function readRoutines(sql: Sql, num: number): Promise<Routine[]> {
            p.provolatile as volatility, p.prosecdef as security_definer, p.proisstrict as strict, p.proleakproof as leakproof,
            p.proparallel as parallel, p.proconfig as config,
            ${num >= 140000 ? sql`case when p.prosqlbody is not null then pg_get_function_sqlbody(p.oid) else p.prosrc end` : sql`p.prosrc`} as body,
-           case when p.prokind <> 'a' then pg_get_functiondef(p.oid) end as definition,
+           case when p.prokind <> 'a' and ${withDefinitions} then pg_get_functiondef(p.oid) end as definition,
            obj_description(p.oid, 'pg_proc') as comment, pg_get_userbyid(p.proowner) as owner,
            ${explodeAcl(sql, sql`p.proacl`, 'f', sql`p.proowner`)} as acl
     from pg_proc p join pg_namespace n on n.oid = p.pronamespace join pg_language l on l.oid = p.prolang

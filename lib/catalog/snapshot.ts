@@ -11,9 +11,9 @@ import { readCatalogModel, type AclItem, type CatalogModel } from './read.ts'
 
 export type ProjectionOptions = { strict?: boolean }
 
-// One read-only transaction, so the snapshot is consistent (see readCatalogModel).
+// One read-only transaction, so the snapshot is consistent (see readCatalogModel). Strict needs sequence values.
 export async function snapshotCatalog(sql: Sql, options: ProjectionOptions = {}): Promise<Catalog> {
-  return projectCatalog(await readCatalogModel(sql), options)
+  return projectCatalog(await readCatalogModel(sql, { generator: options.strict }), options)
 }
 
 type Add = (kind: CatalogKind, name: string, props: Record<string, string>, parent?: string) => void

@@ -46,7 +46,7 @@ const WORDING = { added: 'made by the baseline, not on the remote', removed: 'on
 export async function makeBaseline(remote: Sql, options: BaselineOptions): Promise<Baseline> {
   // 1. Read the remote (one consistent transaction) and generate.
   const started = Date.now()
-  const model = filterModel(await readCatalogModel(remote, { data: options.data, dependencies: true }), options.schemas)
+  const model = filterModel(await readCatalogModel(remote, { data: options.data, generator: true }), options.schemas)
   const generated = generateBaseline(model)
   const header = headerOf(model, generated.counts, options.source)
   const rendered = renderBaseline(header, generated.statements)
@@ -92,7 +92,7 @@ async function applyAndCompare(sql: Sql, text: string, remote: CatalogModel, opt
       return [`the ${run} run fails at statement ${result.index + 1}${result.code ? ` (${result.code})` : ''}: ${result.message}: ${head}`]
     }
   }
-  const built = filterModel(await readCatalogModel(sql, { data: options.data }), options.schemas)
+  const built = filterModel(await readCatalogModel(sql, { data: options.data, generator: true }), options.schemas)
   const changes = diffCatalogs(projectCatalog(remote, { strict: true }), projectCatalog(built, { strict: true }))
   const rows = remote.data.flatMap((t) => {
     const there = built.data.find((b) => b.table === t.table)?.rows ?? []

@@ -5,8 +5,9 @@ import { applyChain, applyMigration } from '../../../lib/cli/apply.ts'
 import { listFolder } from '../../../lib/cli/folder.ts'
 import { splitAndTrim } from '../../../lib/cli/split.ts'
 import { connect } from '../../../lib/db/connect.ts'
+import { openShadow } from '../../../lib/db/shadow.ts'
 import { applyPlatformShim } from '../../../lib/db/platform/shim.ts'
-import { generateBaseline, renderBaseline } from '../../../lib/catalog/generate.ts'
+import { filterModel, generateBaseline, renderBaseline } from '../../../lib/catalog/generate.ts'
 import { readCatalogModel } from '../../../lib/catalog/read.ts'
 import { diffCatalogs, describeChange } from '../../../lib/catalog/diff.ts'
 import { projectCatalog } from '../../../lib/catalog/snapshot.ts'
@@ -30,7 +31,7 @@ async function shimmed(ctx: Ctx): Promise<Sql> {
 async function generated(ctx: Ctx, ddl: string): Promise<{ sql: Sql; statements: string[] }> {
   const sql = await shimmed(ctx)
   await sql.unsafe(ddl)
-  const model = await readCatalogModel(sql, { dependencies: true })
+  const model = await readCatalogModel(sql, { generator: true })
   return { sql, statements: generateBaseline(model).statements }
 }
 
@@ -43,7 +44,7 @@ async function rebuild(ctx: Ctx, remote: Sql, statements: string[]): Promise<str
     const r = await applyMigration(target, { file: 'b.sql', path: 'b.sql', version: '0', name: 'b' }, { record: false, text })
     if (!r.ok) return [`run ${run}: ${r.code} ${r.message}: ${r.statement.slice(0, 80)}`]
   }
-  const [a, b] = [await readCatalogModel(remote), await readCatalogModel(target)]
+  const [a, b] = [await readCatalogModel(remote, { generator: true }), await readCatalogModel(target, { generator: true })]
   return diffCatalogs(projectCatalog(a, { strict: true }), projectCatalog(b, { strict: true })).map((c) => describeChange(c))
 }
 
@@ -67,7 +68,7 @@ gen('the CLI splitter cuts the kitchen sink\'s baseline into exactly the generat
   const sql = await shimmed(ctx)
   const r = await applyChain(sql, listFolder(KITCHEN_SINK).files, { record: false })
   assert.is(r.failure, undefined)
-  const { statements } = generateBaseline(await readCatalogModel(sql, { dependencies: true }))
+  const { statements } = generateBaseline(await readCatalogModel(sql, { generator: true }))
   const rendered = renderBaseline('-- header', statements)
   assert.equal(splitAndTrim(rendered.text), rendered.statements)
   assert.ok(statements.some((s) => s.includes('BEGIN ATOMIC')), 'a BEGIN ATOMIC body is among them')
@@ -133,6 +134,35 @@ gen('an identifier holding "atomic", which the CLI 2.x splitter reads as a BEGIN
   } catch (err) {
     assert.is((err as { code?: string }).code, 'DB_ERROR')
     assert.match((err as Error).message, /the Supabase CLI's splitter would cut statement \d+ of the baseline differently \(CREATE OR REPLACE FUNCTION public\.atomic_add/)
+  }
+})
+
+gen('--schema keeps the listed schemas and the user objects attached to platform tables, and leaves the rest out', async (ctx) => {
+  const sql = await shimmed(ctx)
+  await sql.unsafe(`
+    create schema kept; create schema dropped;
+    create table kept.a (id int); create table dropped.b (id int);
+    create function kept.on_signup() returns trigger language plpgsql as $$ begin return new; end $$;
+    create trigger kept_signup after insert on auth.users for each row execute function kept.on_signup();`)
+  const { statements } = generateBaseline(filterModel(await readCatalogModel(sql, { generator: true }), ['kept']))
+  at(statements, 'CREATE TABLE IF NOT EXISTS kept.a')
+  at(statements, 'CREATE TRIGGER kept_signup AFTER INSERT ON auth.users')
+  assert.not.ok(statements.some((s) => s.includes('dropped')), 'nothing of schema dropped')
+})
+
+gen('cron jobs (on the embedded engine, whose pg_cron stand-in has cron.job) are scheduled again by name, once', async () => {
+  // pg_cron exists only as the PGlite stand-in here; a plain server lacks it.
+  const remote = await openShadow({ app: 'generate-test', onNotice: () => {} })
+  const sql = connect(remote.url, { app: 'generate-test', onNotice: () => {} })
+  try {
+    await sql.unsafe(`select cron.schedule('nightly-purge', '0 3 * * *', $$delete from cron.job_run_details where end_time < now() - interval '7 days'$$)`)
+    const b = await makeBaseline(sql, { verify: true, app: 'generate-test', source: 'test', onNotice: () => {} })
+    assert.ok(b.statements.includes(`SELECT cron.schedule('nightly-purge', '0 3 * * *', 'delete from cron.job_run_details where end_time < now() - interval ''7 days''')`), b.statements.filter((s) => s.includes('cron')).join('\n'))
+    assert.equal(b.diff, [])
+    assert.ok(b.verified)
+  } finally {
+    await sql.end({ timeout: 5 })
+    await remote.dispose()
   }
 })
 
