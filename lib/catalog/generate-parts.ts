@@ -18,7 +18,6 @@ export type Part = {
   deps: Set<string>
   statements: string[]
   defaults?: { column: string; sql: string; deps: Set<string>; deferred: boolean }[]
-  table?: string
 }
 
 export const PHASE = {
@@ -56,7 +55,7 @@ export function modelParts(m: CatalogModel): Part[] {
   const comment = (what: string, text: string | null) => (text === null ? [] : [`COMMENT ON ${what} IS ${literal(text)}`])
 
   // The exact ACL of one object: revoke from everyone the platform or the remote grants to, then grant.
-  const acl = (id: string, keyword: string, object: string, items: readonly AclItem[], owner: string, prefix = '') => {
+  const acl = (id: string, keyword: string, object: string, items: readonly AclItem[], owner: string, prefix = '', as: Pick<Part, 'phase' | 'kind' | 'deps'> = { phase: PHASE.grants, kind: 'grants', deps: new Set([id]) }) => {
     const others = items.filter((a) => a.grantee !== owner)
     const revoke = [...new Set(['PUBLIC', ...PLATFORM_GRANTEES.filter((r) => present.has(r) && r !== owner), ...others.map((a) => a.grantee)])]
     const target = prefix ? `${keyword}S` : `${keyword} ${object}`
@@ -73,7 +72,7 @@ export function modelParts(m: CatalogModel): Part[] {
       const [privileges, option] = clause.split('\u0000')
       statements.push(`${prefix}GRANT ${privileges} ON ${target} TO ${whom.join(', ')}${option}`)
     }
-    part({ id: `grants ${id}`, phase: PHASE.grants, kind: 'grants', deps: [id], statements })
+    part({ id: `grants ${id}`, ...as, statements })
   }
 
   for (const n of m.schemas) {
@@ -159,12 +158,8 @@ export function modelParts(m: CatalogModel): Part[] {
   for (const d of m.defaultAcls) {
     const objects = (DEFAULT_ACL_OBJECTS[d.objtype] ?? d.objtype).toUpperCase()
     const prefix = `ALTER DEFAULT PRIVILEGES FOR ROLE ${role(d.role)}${d.schema !== null ? ` IN SCHEMA ${d.schema === 'public' ? 'public' : (m.schemas.find((n) => n.name === d.schema)?.ident ?? d.schema)}` : ''} `
-    const before = parts.length
-    acl(`default privileges ${prefix}${objects}`, objects.slice(0, -1), '', d.items, d.role, prefix)
-    const made = parts[before]
-    made.phase = PHASE.defaultPrivileges
-    made.kind = 'default privileges'
-    made.deps = new Set(d.schema !== null ? [`schema ${m.schemas.find((n) => n.name === d.schema)?.ident}`] : [])
+    const deps = new Set(d.schema !== null ? [`schema ${m.schemas.find((n) => n.name === d.schema)?.ident}`] : [])
+    acl(`default privileges ${prefix}${objects}`, objects.slice(0, -1), '', d.items, d.role, prefix, { phase: PHASE.defaultPrivileges, kind: 'default privileges', deps })
   }
   for (const p of m.publications) {
     if (p.name !== 'supabase_realtime') {
@@ -189,7 +184,7 @@ export function modelParts(m: CatalogModel): Part[] {
   }
   for (const rows of m.data) {
     const table = relKind.get(rows.table)
-    if (rows.rows.length) part({ id: `rows ${rows.table}`, phase: PHASE.rows, kind: 'rows', deps: table ? [table.id] : [], statements: [insertRows(rows)], table: rows.table })
+    if (rows.rows.length) part({ id: `rows ${rows.table}`, phase: PHASE.rows, kind: 'rows', deps: table ? [table.id] : [], statements: [insertRows(rows)] })
   }
   return parts
 

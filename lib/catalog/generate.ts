@@ -78,7 +78,7 @@ function orderParts(parts: Part[]): Part[] {
   while (remaining.length) {
     const next = remaining.find((p) => depsOf(p).every((d) => done.has(d)))
     if (!next) {
-      throw new KitError('DB_ERROR', `cannot order the baseline: a dependency cycle among ${remaining.slice(0, 5).map((p) => p.id).join(', ')}`, 'Report it with the objects named; a baseline needs them created in two steps')
+      throw new KitError('BASELINE', `cannot order the baseline: a dependency cycle among ${remaining.slice(0, 5).map((p) => p.id).join(', ')}`, 'Report it with the objects named; a baseline needs them created in two steps')
     }
     done.add(next.id)
     out.push(next)

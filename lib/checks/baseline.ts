@@ -58,7 +58,7 @@ export async function makeBaseline(remote: Sql, options: BaselineOptions): Promi
   const bad = statements.findIndex((s, i) => split[i] !== s)
   if (bad >= 0 || split.length !== statements.length) {
     const at = bad >= 0 ? bad : Math.min(split.length, statements.length)
-    throw new KitError('DB_ERROR', `the Supabase CLI's splitter would cut statement ${at + 1} of the baseline differently (${(statements[at] ?? '').slice(0, 60).replace(/\s+/g, ' ')}…)`, 'Report it with that statement; the baseline was not written')
+    throw new KitError('BASELINE', `the Supabase CLI's splitter would cut statement ${at + 1} of the baseline differently (${(statements[at] ?? '').slice(0, 60).replace(/\s+/g, ' ')}…)`, 'Report it with that statement; the baseline was not written')
   }
   const server = { version: model.serverVersion, major: Math.floor(model.serverVersionNum / 10000) }
   const dumpMs = Date.now() - started

@@ -17,6 +17,7 @@ export type KitErrorCode =
   | 'SHADOW'
   | 'GIT'
   | 'BAD_CONFIG'
+  | 'BASELINE'
 
 export class KitError extends Error {
   readonly code: KitErrorCode

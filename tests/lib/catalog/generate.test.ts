@@ -132,7 +132,7 @@ gen('an identifier holding "atomic", which the CLI 2.x splitter reads as a BEGIN
     await makeBaseline(sql, { verify: false, app: 'generate-test', source: 'test' })
     assert.unreachable('the splitter would have run something else')
   } catch (err) {
-    assert.is((err as { code?: string }).code, 'DB_ERROR')
+    assert.is((err as { code?: string }).code, 'BASELINE')
     assert.match((err as Error).message, /the Supabase CLI's splitter would cut statement \d+ of the baseline differently \(CREATE OR REPLACE FUNCTION public\.atomic_add/)
   }
 })
@@ -151,11 +151,11 @@ gen('--schema keeps the listed schemas and the user objects attached to platform
 })
 
 gen('cron jobs (on the embedded engine, whose pg_cron stand-in has cron.job) are scheduled again by name, once', async () => {
-  // pg_cron exists only as the PGlite stand-in here; a plain server lacks it.
+  // pg_cron exists only as the PGlite stand-in here (created as a migration would); a plain server lacks it.
   const remote = await openShadow({ app: 'generate-test', onNotice: () => {} })
   const sql = connect(remote.url, { app: 'generate-test', onNotice: () => {} })
   try {
-    await sql.unsafe(`select cron.schedule('nightly-purge', '0 3 * * *', $$delete from cron.job_run_details where end_time < now() - interval '7 days'$$)`)
+    await sql.unsafe(`create extension if not exists pg_cron; select cron.schedule('nightly-purge', '0 3 * * *', $$delete from cron.job_run_details where end_time < now() - interval '7 days'$$)`)
     const b = await makeBaseline(sql, { verify: true, app: 'generate-test', source: 'test', onNotice: () => {} })
     assert.ok(b.statements.includes(`SELECT cron.schedule('nightly-purge', '0 3 * * *', 'delete from cron.job_run_details where end_time < now() - interval ''7 days''')`), b.statements.filter((s) => s.includes('cron')).join('\n'))
     assert.equal(b.diff, [])
