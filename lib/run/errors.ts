@@ -20,6 +20,7 @@ export type KitErrorCode =
   | 'SHADOW'
   | 'GIT'
   | 'BAD_CONFIG'
+  | 'BASELINE'
 
 export class KitError extends Error {
   readonly code: KitErrorCode

@@ -6,7 +6,8 @@ import { KitError } from './errors.ts'
 import { EXIT } from './output.ts'
 import { passwordOf, redact } from './redact.ts'
 
-export type FlagSpec = { string?: string[]; boolean?: string[]; alias?: Record<string, string> }
+// `default` holds booleans that are on unless turned off (`--no-verify`), as minimist reads them.
+export type FlagSpec = { string?: string[]; boolean?: string[]; alias?: Record<string, string>; default?: Record<string, boolean> }
 export type Flags = Record<string, unknown> & { _: string[] }
 
 // Unknown flags and missing values are usage errors that name the flag. The grammar is minimist's for the flags a
@@ -18,7 +19,7 @@ function parseFlags(args: readonly string[], spec: FlagSpec): Flags {
   const booleans = new Set(spec.boolean ?? [])
   const canonical = (name: string) => spec.alias?.[name] ?? name
   const flags: Flags = { _: [] }
-  for (const name of booleans) flags[name] = false
+  for (const name of booleans) flags[name] = spec.default?.[name] ?? false
   const set = (name: string, value: unknown) => {
     const known = flags[name]
     flags[name] = strings.has(name) && known !== undefined ? [known, value].flat() : value

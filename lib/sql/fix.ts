@@ -1,6 +1,6 @@
 // --fix: rewrites the statements that fail on a re-run, splicing at their positions so comments and the
 // formatting of everything else stay byte for byte.
-import { freeDollarTag } from './lexer.ts'
+import { guardedDo } from './guarded.ts'
 import type { Finding, FixPlan } from './idempotency.ts'
 import { lineLocator, parseSql } from './parse.ts'
 import { FILE_CHECKS } from './rules/index.ts'
@@ -55,14 +55,8 @@ function rewrite(code: string, plan: FixPlan): string {
     const condition = all.length === 1 ? all[0] : all.map((g) => `(${g})`).join('\n     AND ')
     body =
       plan.context === 'top'
-        ? wrapInDo(body, condition)
+        ? guardedDo(body, condition)
         : `IF ${condition} THEN\n${body};\nEND IF`
   }
   return plan.preludes.join('') + body
-}
-
-// The statement goes in unchanged (not re-indented: that would change multi-line string literals).
-function wrapInDo(statement: string, condition: string): string {
-  const tag = freeDollarTag(statement + condition)
-  return `DO ${tag}\nBEGIN\n  IF ${condition} THEN\n${statement};\n  END IF;\nEND\n${tag}`
 }

@@ -1,6 +1,7 @@
 // ALTER TABLE … ADD CONSTRAINT has no IF NOT EXISTS: a named constraint fails on a re-run with 42710 (42P07 when
 // its index name is taken), an unnamed PRIMARY KEY with 42P16 "multiple primary keys".
-import { alterCmds, conKey, literal, pkKey, rangeVarName, relationLiteral, type Detection, type Rule } from './shared.ts'
+import { constraintAbsent, primaryKeyAbsent } from '../guarded.ts'
+import { alterCmds, conKey, pkKey, rangeVarName, relationLiteral, type Detection, type Rule } from './shared.ts'
 
 export const addConstraint: Rule = {
   id: 'add-constraint',
@@ -24,7 +25,7 @@ export const addConstraint: Rule = {
           when: { absent: conKey(table, c.conname) },
           conditions,
           names: [c.conname],
-          fix: { guard: `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = to_regclass(${rel}) AND conname = ${literal(c.conname)})` },
+          fix: { guard: constraintAbsent(rel, c.conname) },
         }]
       }
       if (c.contype !== 'CONSTR_PRIMARY') return [] // unnamed CHECK/UNIQUE/FK: see unnamed-duplicate
@@ -33,7 +34,7 @@ export const addConstraint: Rule = {
         when: { absent: pkKey(table) },
         conditions,
         names: [table.name],
-        fix: { guard: `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = to_regclass(${rel}) AND contype = 'p')` },
+        fix: { guard: primaryKeyAbsent(rel) },
       }]
     })
   },

@@ -1,5 +1,5 @@
 // CREATE DOMAIN has no IF NOT EXISTS and fails on a re-run with 42710.
-import { typeAbsent } from './create-type.ts'
+import { typeAbsent } from '../guarded.ts'
 import { listName, typeKey, type Rule } from './shared.ts'
 
 export const createDomain: Rule = {

@@ -1,4 +1,5 @@
 // CREATE EXTENSION without IF NOT EXISTS fails on a re-run with 42710 duplicate_object.
+import { IF_NOT_EXISTS } from '../guarded.ts'
 import { extKey, insertAfter, wordIndex, type Rule } from './shared.ts'
 
 export const createExtension: Rule = {
@@ -14,7 +15,7 @@ export const createExtension: Rule = {
       when: { absent: extKey(t.ast.extname) },
       conditions: ['duplicate_object'],
       names: [t.ast.extname],
-      fix: i < 0 ? undefined : { edits: [insertAfter(t.tokens, i, 'IF NOT EXISTS')] },
+      fix: i < 0 ? undefined : { edits: [insertAfter(t.tokens, i, IF_NOT_EXISTS)] },
     }]
   },
 }

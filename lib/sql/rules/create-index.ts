@@ -1,4 +1,5 @@
 // CREATE INDEX without IF NOT EXISTS fails on a re-run with 42P07 (the index is a relation).
+import { IF_NOT_EXISTS } from '../guarded.ts'
 import { insertAfter, qname, rangeVarName, relKey, wordIndex, type Rule } from './shared.ts'
 
 export const createIndex: Rule = {
@@ -18,7 +19,7 @@ export const createIndex: Rule = {
       when: { absent: relKey(qname(table.schema, s.idxname)) },
       conditions: ['duplicate_table'],
       names: [s.idxname],
-      fix: i < 0 ? undefined : { edits: [insertAfter(t.tokens, i, 'IF NOT EXISTS')] },
+      fix: i < 0 ? undefined : { edits: [insertAfter(t.tokens, i, IF_NOT_EXISTS)] },
     }]
   },
 }

@@ -1,4 +1,5 @@
 // CREATE MATERIALIZED VIEW without IF NOT EXISTS fails on a re-run with 42P07.
+import { IF_NOT_EXISTS } from '../guarded.ts'
 import { insertAfter, rangeVarName, relKey, wordIndex, type Rule } from './shared.ts'
 
 export const createMaterializedView: Rule = {
@@ -16,7 +17,7 @@ export const createMaterializedView: Rule = {
       when: { absent: relKey(rel) },
       conditions: ['duplicate_table'],
       names: [rel.name],
-      fix: i < 0 ? undefined : { edits: [insertAfter(t.tokens, i, 'IF NOT EXISTS')] },
+      fix: i < 0 ? undefined : { edits: [insertAfter(t.tokens, i, IF_NOT_EXISTS)] },
     }]
   },
 }

@@ -1,6 +1,7 @@
 // The rarer CREATE statements that fail on a re-run with 42710 (event triggers, casts, aggregates, collations,
 // text search configurations, operators, statistics, foreign servers) and ATTACH PARTITION (42P17, already a
 // partition). Fixed with the form PostgreSQL offers, or a catalog guard, or left to the author (operators).
+import { IF_NOT_EXISTS } from '../guarded.ts'
 import { otherKey } from '../effects.ts'
 import type { Node } from '../parse.ts'
 import { aggregateKey, alterCmds, insertAfter, listName, literal, qtext, rangeVarName, relationLiteral, schemaExpr, wordIndex, type Detection, type Fix, type Rule, type Target } from './shared.ts'
@@ -13,7 +14,7 @@ function one(what: string, key: string, name: string, fix: Fix | undefined, name
 
 const ifNotExistsAfter = (t: Target, word: string): Fix | undefined => {
   const i = wordIndex(t.tokens, [word])
-  return i < 0 ? undefined : { edits: [insertAfter(t.tokens, i, 'IF NOT EXISTS')] }
+  return i < 0 ? undefined : { edits: [insertAfter(t.tokens, i, IF_NOT_EXISTS)] }
 }
 
 export const createOther: Rule = {

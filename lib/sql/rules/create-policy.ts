@@ -1,6 +1,7 @@
 // CREATE POLICY has no IF NOT EXISTS and fails on a re-run with 42710. Rewrite: DROP POLICY IF EXISTS first,
 // the form Supabase's own docs use.
-import { literal, polKey, rangeVarName, relationLiteral, relationText, wordIndex, type Rule } from './shared.ts'
+import { dropPolicyFirst, policyAbsent } from '../guarded.ts'
+import { polKey, rangeVarName, relationLiteral, relationText, wordIndex, type Rule } from './shared.ts'
 
 export const createPolicy: Rule = {
   id: 'create-policy',
@@ -18,8 +19,8 @@ export const createPolicy: Rule = {
       when: { absent: polKey(table, t.ast.policy_name) },
       conditions: ['duplicate_object'],
       names: [t.ast.policy_name],
-      fix: nameToken && on !== null ? { prelude: `DROP POLICY IF EXISTS ${nameToken.text} ON ${on};\n` } : undefined,
-      guard: `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_policy WHERE polrelid = to_regclass(${relationLiteral(t.ast.table)}) AND polname = ${literal(t.ast.policy_name)})`,
+      fix: nameToken && on !== null ? { prelude: dropPolicyFirst(nameToken.text, on) } : undefined,
+      guard: policyAbsent(relationLiteral(t.ast.table), t.ast.policy_name),
     }]
   },
 }

@@ -1,5 +1,6 @@
 // CREATE PUBLICATION has no IF NOT EXISTS and fails on a re-run with 42710.
-import { literal, pubKey, type Rule } from './shared.ts'
+import { publicationAbsent } from '../guarded.ts'
+import { pubKey, type Rule } from './shared.ts'
 
 export const createPublication: Rule = {
   id: 'create-publication',
@@ -13,7 +14,7 @@ export const createPublication: Rule = {
       when: { absent: pubKey(t.ast.pubname) },
       conditions: ['duplicate_object'],
       names: [t.ast.pubname],
-      fix: { guard: `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ${literal(t.ast.pubname)})` },
+      fix: { guard: publicationAbsent(t.ast.pubname) },
     }]
   },
 }

@@ -1,4 +1,5 @@
 // CREATE SCHEMA without IF NOT EXISTS fails on a re-run with 42P06 duplicate_schema.
+import { IF_NOT_EXISTS } from '../guarded.ts'
 import { insertAfter, schemaKey, wordIndex, type Rule } from './shared.ts'
 
 export const createSchema: Rule = {
@@ -18,7 +19,7 @@ export const createSchema: Rule = {
       when: { absent: schemaKey(name) },
       conditions: ['duplicate_schema'],
       names: [name],
-      fix: fixable ? { edits: [insertAfter(t.tokens, i, 'IF NOT EXISTS')] } : undefined,
+      fix: fixable ? { edits: [insertAfter(t.tokens, i, IF_NOT_EXISTS)] } : undefined,
     }]
   },
 }

@@ -1,4 +1,5 @@
 // CREATE SEQUENCE without IF NOT EXISTS fails on a re-run with 42P07.
+import { IF_NOT_EXISTS } from '../guarded.ts'
 import { insertAfter, rangeVarName, relKey, wordIndex, type Rule } from './shared.ts'
 
 export const createSequence: Rule = {
@@ -15,7 +16,7 @@ export const createSequence: Rule = {
       when: { absent: relKey(rel) },
       conditions: ['duplicate_table'],
       names: [rel.name],
-      fix: i < 0 ? undefined : { edits: [insertAfter(t.tokens, i, 'IF NOT EXISTS')] },
+      fix: i < 0 ? undefined : { edits: [insertAfter(t.tokens, i, IF_NOT_EXISTS)] },
     }]
   },
 }

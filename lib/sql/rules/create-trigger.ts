@@ -1,6 +1,7 @@
 // CREATE TRIGGER fails on a re-run with 42710. Rewrite: DROP TRIGGER IF EXISTS first (works for constraint
 // triggers too, which CREATE OR REPLACE TRIGGER does not accept).
-import { literal, rangeVarName, relationLiteral, relationText, trgKey, wordIndex, type Rule } from './shared.ts'
+import { dropTriggerFirst, triggerAbsent } from '../guarded.ts'
+import { rangeVarName, relationLiteral, relationText, trgKey, wordIndex, type Rule } from './shared.ts'
 
 export const createTrigger: Rule = {
   id: 'create-trigger',
@@ -19,8 +20,8 @@ export const createTrigger: Rule = {
       when: { absent: trgKey(table, t.ast.trigname) },
       conditions: ['duplicate_object'],
       names: [t.ast.trigname],
-      fix: fixable ? { prelude: `DROP TRIGGER IF EXISTS ${nameToken.text} ON ${on};\n` } : undefined,
-      guard: `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = to_regclass(${relationLiteral(t.ast.relation)}) AND tgname = ${literal(t.ast.trigname)})`,
+      fix: fixable ? { prelude: dropTriggerFirst(nameToken.text, on) } : undefined,
+      guard: triggerAbsent(relationLiteral(t.ast.relation), t.ast.trigname),
     }]
   },
 }

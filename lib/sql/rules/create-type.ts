@@ -1,10 +1,6 @@
 // CREATE TYPE (enum, composite, range) has no IF NOT EXISTS and fails on a re-run with 42710.
-import { listName, literal, rangeVarName, schemaExpr, typeKey, type Rule } from './shared.ts'
-
-export function typeAbsent(schema: string | undefined, name: string): string {
-  // Unqualified names are created in current_schema(), the first existing schema of the search_path.
-  return `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE t.typname = ${literal(name)} AND n.nspname = ${schemaExpr(schema)})`
-}
+import { typeAbsent } from '../guarded.ts'
+import { listName, rangeVarName, typeKey, type Rule } from './shared.ts'
 
 export const createType: Rule = {
   id: 'create-type',

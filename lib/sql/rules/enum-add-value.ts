@@ -1,4 +1,5 @@
 // ALTER TYPE … ADD VALUE without IF NOT EXISTS fails on a re-run with 42710.
+import { IF_NOT_EXISTS } from '../guarded.ts'
 import { enumKey, insertAfter, listName, wordIndex, type Rule } from './shared.ts'
 
 export const enumAddValue: Rule = {
@@ -16,7 +17,7 @@ export const enumAddValue: Rule = {
       when: { absent: enumKey(type, s.newVal) },
       conditions: ['duplicate_object'],
       names: [s.newVal, type.name],
-      fix: i < 0 ? undefined : { edits: [insertAfter(t.tokens, i, 'IF NOT EXISTS')] },
+      fix: i < 0 ? undefined : { edits: [insertAfter(t.tokens, i, IF_NOT_EXISTS)] },
     }]
   },
 }

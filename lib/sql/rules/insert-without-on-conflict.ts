@@ -1,6 +1,7 @@
 // INSERT without ON CONFLICT fails on a re-run with 23505 when it writes a unique key it wrote the first time
 // (storage.buckets rows, seed rows with fixed ids). Inserts the table cannot reject (no unique key among the
 // written columns, generated keys) re-run without error and are not reported.
+import { ON_CONFLICT_DO_NOTHING } from '../guarded.ts'
 import { findTopLevel } from '../lexer.ts'
 import type { Node } from '../parse.ts'
 import { rangeVarName, rowsKey, type Rule } from './shared.ts'
@@ -49,7 +50,7 @@ export const insertWithoutOnConflict: Rule = {
       when: { absent: rowsKey(table) },
       conditions: ['unique_violation'],
       names: [table.name],
-      fix: { edits: [returning >= 0 ? { start: at, end: at, text: 'ON CONFLICT DO NOTHING ' } : { start: at, end: at, text: ' ON CONFLICT DO NOTHING' }] },
+      fix: { edits: [returning >= 0 ? { start: at, end: at, text: `${ON_CONFLICT_DO_NOTHING} ` } : { start: at, end: at, text: ` ${ON_CONFLICT_DO_NOTHING}` }] },
     }]
   },
 }

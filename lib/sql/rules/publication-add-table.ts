@@ -2,10 +2,10 @@
 // `supabase_realtime` line). PostgreSQL has no IF NOT EXISTS here.
 import { publicationTables } from '../effects.ts'
 import type { Node } from '../parse.ts'
-import { literal, pubRelKey, regLiteral, type Rule } from './shared.ts'
+import { publicationMember } from '../guarded.ts'
+import { pubRelKey, regLiteral, type Rule } from './shared.ts'
 
-export const memberTest = (pub: string, rv: Node) =>
-  `EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel pr JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid WHERE p.pubname = ${literal(pub)} AND pr.prrelid = to_regclass(${regLiteral(rv.schemaname, rv.relname)}))`
+export const memberTest = (pub: string, rv: Node) => publicationMember(pub, regLiteral(rv.schemaname, rv.relname))
 
 const relations = (s: Node): Node[] =>
   (s.pubobjects ?? []).filter((o: Node) => o.PublicationObjSpec?.pubobjtype === 'PUBLICATIONOBJ_TABLE').map((o: Node) => o.PublicationObjSpec.pubtable.relation)

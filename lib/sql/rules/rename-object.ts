@@ -1,7 +1,7 @@
 // ALTER … RENAME TO (tables, views, indexes, sequences, constraints, types, schemas, policies, triggers, enum
 // values) fails on a re-run: the old name no longer exists.
 import type { Node } from '../parse.ts'
-import { typeAbsent } from './create-type.ts'
+import { typeAbsent } from '../guarded.ts'
 import {
   conKey, enumKey, listName, literal, polKey, qname, rangeVarName, regLiteral, relationLiteral, relKey, schemaKey, trgKey,
   typeKey, type Detection, type Fix, type Rule,

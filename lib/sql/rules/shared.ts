@@ -1,6 +1,7 @@
 // What every idempotency rule shares: the statement it looks at, what it reports, the object keys of the
 // re-run simulation, and the few SQL builders the rewrites need (identifiers only ever inside quoted literals
 // or copied verbatim from the statement's own tokens).
+import { regLiteral } from '../guarded.ts'
 import { isWord, type Token } from '../lexer.ts'
 import type { Node } from '../parse.ts'
 
@@ -128,11 +129,8 @@ export const rowsKey = (t: QName) => `rows:${qtext(t)}`
 
 // ---- SQL text builders ----
 
-export const literal = (s: string) => `'${s.replace(/'/g, "''")}'`
-export const quoted = (s: string) => `"${s.replace(/"/g, '""')}"`
-// A regclass/regtype literal that resolves exactly like the statement's own name (search_path when unqualified).
-export const regLiteral = (schema: string | undefined, name: string) => literal(schema ? `${quoted(schema)}.${quoted(name)}` : quoted(name))
-export const schemaExpr = (schema: string | undefined) => (schema ? literal(schema) : 'current_schema()')
+// The literal builders live with the guarded forms (lib/sql/guarded.ts), which the baseline generator shares.
+export { literal, quoted, regLiteral, schemaExpr } from '../guarded.ts'
 
 // ---- token helpers ----
 

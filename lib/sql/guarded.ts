@@ -1,0 +1,51 @@
+// The guarded statement forms: how a statement that fails on a second run is made re-runnable. One place knows
+// each form, so `check-idempotent --fix` (lib/sql/rules/*) and the baseline generator (lib/catalog/generate.ts)
+// write the same SQL. Conditions are SQL booleans over pg_catalog; names only ever appear inside literals here,
+// or as identifier text the caller has already quoted.
+import { freeDollarTag } from './lexer.ts'
+
+export const literal = (s: string) => `'${s.replace(/'/g, "''")}'`
+export const quoted = (s: string) => `"${s.replace(/"/g, '""')}"`
+// A regclass/regtype literal that resolves exactly like the statement's own name (search_path when unqualified).
+export const regLiteral = (schema: string | undefined, name: string) => literal(schema ? `${quoted(schema)}.${quoted(name)}` : quoted(name))
+// Unqualified names are created in current_schema(), the first existing schema of the search_path.
+export const schemaExpr = (schema: string | undefined) => (schema ? literal(schema) : 'current_schema()')
+
+// What PostgreSQL offers itself, spliced after CREATE … INDEX / SCHEMA / MATERIALIZED VIEW / SEQUENCE / TABLE.
+export const IF_NOT_EXISTS = 'IF NOT EXISTS'
+// INSERT of rows that may already be there (storage.buckets, seed rows): the unique key decides, as on a re-run.
+export const ON_CONFLICT_DO_NOTHING = 'ON CONFLICT DO NOTHING'
+
+// CREATE POLICY and CREATE TRIGGER have no IF NOT EXISTS: drop first (the form Supabase's docs use; DROP TRIGGER
+// also covers constraint triggers, which CREATE OR REPLACE TRIGGER does not accept). `name` and `table` are
+// identifier text as it should appear in the statement.
+export const dropPolicyFirst = (name: string, table: string) => `DROP POLICY IF EXISTS ${name} ON ${table};\n`
+export const dropTriggerFirst = (name: string, table: string) => `DROP TRIGGER IF EXISTS ${name} ON ${table};\n`
+
+// `rel` is a regclass literal (regLiteral): to_regclass gives NULL for a missing table, so the test is false.
+export const policyAbsent = (rel: string, name: string) =>
+  `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_policy WHERE polrelid = to_regclass(${rel}) AND polname = ${literal(name)})`
+export const triggerAbsent = (rel: string, name: string) =>
+  `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = to_regclass(${rel}) AND tgname = ${literal(name)})`
+export const constraintAbsent = (rel: string, name: string) =>
+  `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = to_regclass(${rel}) AND conname = ${literal(name)})`
+export const primaryKeyAbsent = (rel: string) =>
+  `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = to_regclass(${rel}) AND contype = 'p')`
+// CREATE TYPE / CREATE DOMAIN (42710 on a re-run).
+export const typeAbsent = (schema: string | undefined, name: string) =>
+  `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE t.typname = ${literal(name)} AND n.nspname = ${schemaExpr(schema)})`
+export const domainConstraintAbsent = (schema: string, domain: string, name: string) =>
+  `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE contypid = to_regtype(${regLiteral(schema, domain)}) AND conname = ${literal(name)})`
+export const publicationAbsent = (name: string) => `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ${literal(name)})`
+export const publicationMember = (pub: string, rel: string) =>
+  `EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel pr JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid WHERE p.pubname = ${literal(pub)} AND pr.prrelid = to_regclass(${rel}))`
+// ALTER INDEX parent ATTACH PARTITION child fails when the child index is attached already.
+export const indexPartitionAbsent = (child: string) =>
+  `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhrelid = to_regclass(${child}))`
+
+// A statement that runs only while `condition` holds, as a top-level DO block. The statement goes in unchanged
+// (not re-indented: that would change multi-line string literals); the dollar tag is one its text lacks.
+export function guardedDo(statement: string, condition: string): string {
+  const tag = freeDollarTag(statement + condition)
+  return `DO ${tag}\nBEGIN\n  IF ${condition} THEN\n${statement};\n  END IF;\nEND\n${tag}`
+}
