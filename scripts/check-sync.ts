@@ -6,12 +6,12 @@ import { join, relative } from 'node:path'
 import { assertDirFlag, findProjectRoot, resolveDbUrl, resolveMigrationsDir } from '../lib/run/config.ts'
 import { describeDbError, openConnection } from '../lib/db/connect.ts'
 import { KitError } from '../lib/run/errors.ts'
-import { listFolder, readMigration, skipWarning, type Folder } from '../lib/cli/folder.ts'
+import { listFolder, skipWarning, type Folder } from '../lib/cli/folder.ts'
 import { readHistory } from '../lib/cli/history.ts'
 import { colors, EXIT, githubAnnotation, table, toJson, useColor, wantsAnnotations, type Annotation } from '../lib/run/output.ts'
 import { flagNames, processIo, runMain, scriptBody, type Flags, type Io } from '../lib/run/script.ts'
-import { splitAndTrim } from '../lib/cli/split.ts'
-import { compareSync, countOffline, offlineFindings, onlyPending, type LocalText, type SyncReport } from '../lib/checks/sync.ts'
+import { clutterTexts, readLocalText } from '../lib/checks/local-text.ts'
+import { compareSync, countOffline, offlineFindings, onlyPending, type SyncReport } from '../lib/checks/sync.ts'
 import { exportCommittedFolder } from '../lib/checks/committed.ts'
 
 export const USAGE = `Usage: npx tsx scripts/check-sync.ts [options]
@@ -96,34 +96,14 @@ async function check(flags: Flags, dir: string, source: string, url: string | un
   }
 
   // 5. Decide and report.
-  const clutterTexts = folder.clutter.map((c) => ({ file: c.file, statements: statementsAt(join(source, c.file)) }))
   // The CLI's hint names files relative to the project root (supabase/migrations/…), wherever it runs from.
   const cliDir = relative(findProjectRoot(io.cwd), dir) || '.'
-  const report = compareSync(folder, texts, history, cliDir, clutterTexts)
+  const report = compareSync(folder, texts, history, cliDir, clutterTexts(source, folder))
   if (flags.json) io.out(toJson(report))
   else io.out(render(report, relDir, useColor({ isTTY: io.stdoutIsTTY }, env)))
   if (wantsAnnotations(env) && !flags.json) for (const a of annotations(report, relDir)) io.out(githubAnnotation(a))
   if (report.inSync && report.push.ok) return EXIT.clean
   return flags['allow-pending'] && onlyPending(report) ? EXIT.clean : EXIT.findings
-}
-
-function readLocalText(file: Folder['files'][number]): LocalText {
-  try {
-    return { file, statements: splitAndTrim(readMigration(file.path)) }
-  } catch (err) {
-    if (!(err instanceof KitError)) throw err
-    return { file, statements: null, problem: err.code === 'NOT_UTF8' ? 'notUtf8' : 'unreadable', message: err.message }
-  }
-}
-
-// A clutter file's statements, or null when it is no readable text (a .DS_Store is no SQL to compare).
-function statementsAt(path: string): string[] | null {
-  try {
-    return splitAndTrim(readMigration(path))
-  } catch (err) {
-    if (err instanceof KitError) return null
-    throw err
-  }
 }
 
 type Offline = ReturnType<typeof offlineFindings>

@@ -1,6 +1,6 @@
 // The migrations folder exactly as the Supabase CLI sees it (pkg/migration/list.go, file.go), plus the clutter
 // and duplicates the CLI does not report.
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { KitError } from '../run/errors.ts'
 

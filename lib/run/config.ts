@@ -8,7 +8,7 @@ export type Env = Record<string, string | undefined>
 // --db-url, then SUPABASE_DB_URL, then DATABASE_URL. No fallback to PG* variables: postgres() without a URL
 // would silently connect to localhost, which is the wrong database to repair.
 export function resolveDbUrl(flag: string | undefined, env: Env): string {
-  const url = flag || env.SUPABASE_DB_URL || env.DATABASE_URL
+  const url = optionalDbUrl(flag, env)
   if (!url) {
     throw new KitError(
       'NO_DB_URL',
@@ -18,6 +18,9 @@ export function resolveDbUrl(flag: string | undefined, env: Env): string {
   }
   return url
 }
+
+// The same order, for a script that also has work to do without a database (doctor's offline part).
+export const optionalDbUrl = (flag: string | undefined, env: Env): string | undefined => flag || env.SUPABASE_DB_URL || env.DATABASE_URL || undefined
 
 // --shadow-url, then SHADOW_DATABASE_URL; undefined means "use the embedded PGlite".
 export function resolveShadowUrl(flag: string | undefined, env: Env): string | undefined {
