@@ -14,7 +14,7 @@ import { KitError } from '../lib/run/errors.ts'
 import { listFolder, readMigration, skipWarning } from '../lib/cli/folder.ts'
 import { readHistory } from '../lib/cli/history.ts'
 import { colors, EXIT, toJson, useColor } from '../lib/run/output.ts'
-import { missingExtensionsWarning } from '../lib/db/platform/extensions.ts'
+import { missingExtensionsWarning, standInsInUse, standInsNote } from '../lib/db/platform/extensions.ts'
 import { passwordOf, redact } from '../lib/run/redact.ts'
 import { processIo, runMain, scriptBody, type Io } from '../lib/run/script.ts'
 import { describeShadow, majorSkewWarning, openShadow, serverVersion, type Shadow } from '../lib/db/shadow.ts'
@@ -89,7 +89,13 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
         const lacking = missingExtensionsWarning(folder.files.map((f) => readMigration(f.path)), shadow.platform.missing)
         if (lacking) say(`${SCRIPT}: warning: ${lacking}.`)
         // The shadow's notices ("already exists, skipping") are the files' business, not the user's.
-        replay = await withDb(shadow.url, (sql) => replayWithProvenance(sql, folder.files), () => {})
+        const stubbed = shadow.platform.stubbed
+        replay = await withDb(shadow.url, async (sql) => {
+          const replayed = await replayWithProvenance(sql, folder.files)
+          const standIns = standInsNote(await standInsInUse(sql, stubbed))
+          if (standIns) say(`${SCRIPT}: ${standIns}.`)
+          return replayed
+        }, () => {})
       } finally {
         await shadow?.dispose()
       }

@@ -9,6 +9,8 @@ import { checkSql, folderContext, type FileReport, type Finding } from '../lib/s
 import { isIgnored, readIdempotencyConfig, type IdempotencyConfig } from '../lib/run/kit-config.ts'
 import { collectPaths, collectStaged, type InputFile, type Inputs } from '../lib/checks/migration-inputs.ts'
 import { describeHolds, heldFromFix, type FixHold } from '../lib/checks/fix-targets.ts'
+import { describeDbError, openConnection } from '../lib/db/connect.ts'
+import { readHistory } from '../lib/cli/history.ts'
 import { colors, EXIT, githubAnnotation, toJson, useColor, wantsAnnotations } from '../lib/run/output.ts'
 import { loadParser } from '../lib/sql/parse.ts'
 import { FILE_CHECKS, RULES } from '../lib/sql/rules/index.ts'
@@ -139,9 +141,6 @@ function check(inputs: Inputs, checker: Checker, ignore: (input: InputFile) => b
 
 // The versions the database's history lists (the CLI's query; no table: none applied).
 async function appliedVersions(url: string): Promise<Set<string>> {
-  // Imported here: the pre-commit hook's static run never connects and must not load the driver.
-  const { describeDbError, openConnection } = await import('../lib/db/connect.ts')
-  const { readHistory } = await import('../lib/cli/history.ts')
   const sql = await openConnection(url, { app: SCRIPT, onNotice: () => {} })
   try {
     return new Set((await readHistory(sql)).rows.map((r) => r.version))
