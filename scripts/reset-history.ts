@@ -1,5 +1,6 @@
 // Turns a broken migration history into one baseline file locally and one matching row remotely (or, with
 // --mode align, makes the rows match the files), with a dry run, a backup, one locked transaction, and an undo.
+import { existsSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { findProjectRoot, resolveDbUrl, resolveMigrationsDir, resolveShadowUrl } from '../lib/run/config.ts'
 import { connect, describeDbError } from '../lib/db/connect.ts'
@@ -80,7 +81,8 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
     const root = findProjectRoot(io.cwd)
     const dir = resolveMigrationsDir(flags.dir as string | undefined, io.cwd)
     const rel = (p: string) => relative(io.cwd, p) || '.'
-    const stamp = formatVersion(new Date())
+    // Two runs in one second (a reset, then its restore) get their own backup folder and copy table.
+    const stamp = freshName(join(root, 'supabase', '.migration-backups'), formatVersion(new Date()))
     const backupDir = join(root, 'supabase', '.migration-backups', stamp)
     const database = where(url)
     const progress = (step: RewriteStep) => io.err(`${SCRIPT}: remote step: ${step}`)
@@ -185,6 +187,10 @@ async function confirm(flags: Record<string, unknown>, io: Io, url: string): Pro
   io.err(`Type the database name (${name}) to rewrite its migration history:`)
   const typed = (await io.readLine()).trim()
   if (typed !== name) throw new KitError('REFUSED', `"${typed}" is not ${name}; nothing was changed`, 'Run again and type the database name')
+}
+
+function freshName(parent: string, base: string): string {
+  for (let n = 0; ; n++) if (!existsSync(join(parent, n ? `${base}_${n}` : base))) return n ? `${base}_${n}` : base
 }
 
 const where = (url: string) => {

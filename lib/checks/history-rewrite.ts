@@ -5,6 +5,7 @@
 import { KitError } from '../run/errors.ts'
 import type { Sql } from '../run/sql.ts'
 import { createHistoryTable, deleteHistoryRows, insertHistoryRow, type HistoryRow } from '../cli/history.ts'
+import { inTransaction } from '../db/transaction.ts'
 import { restoreHistory, type HistorySnapshot } from './history-backup.ts'
 
 // pg_try_advisory_xact_lock key shared by every history-writing run of the kit: the bytes of "SMKRESET" as a
@@ -39,9 +40,9 @@ async function assertUnchanged(tx: Sql, backup: HistorySnapshot, options: Rewrit
 
 // Step 1: a copy of the table inside the remote, committed on its own, before anything changes.
 export async function copyHistory(sql: Sql, copyTable: string, backup: HistorySnapshot, options: RewriteOptions = {}): Promise<void> {
-  await sql.begin(async (tx) => {
-    await lockHistory(tx as unknown as Sql, options)
-    await assertUnchanged(tx as unknown as Sql, backup, options)
+  await inTransaction(sql, async (tx) => {
+    await lockHistory(tx, options)
+    await assertUnchanged(tx, backup, options)
     await options.onStep?.('copy')
     if (!backup.exists) return
     await tx`create table ${tx(`supabase_migrations.${copyTable}`)} as table supabase_migrations.schema_migrations`
@@ -69,13 +70,15 @@ export async function rewriteHistory(
   change: { backup: HistorySnapshot; remove: readonly string[]; add: readonly HistoryRow[]; expected: readonly HistoryRow[] },
   options: RewriteOptions = {},
 ): Promise<void> {
-  await sql.begin(async (tx) => {
-    const t = tx as unknown as Sql
+  await inTransaction(sql, async (tx) => {
+    const t = tx
     await lockHistory(t, options)
     await assertUnchanged(t, change.backup, options)
     await options.onStep?.('create-table')
-    // As db push does when the table is missing (CreateMigrationTable); a no-op on an existing table.
-    await createHistoryTable(t)
+    // As db push does when the table is missing (CreateMigrationTable). Not on an existing table: its ALTER TABLE
+    // … ADD COLUMN IF NOT EXISTS takes an ACCESS EXCLUSIVE lock even when the columns exist, which would block
+    // every reader (a second run's backup, migration list) until COMMIT.
+    if (!change.backup.exists) await createHistoryTable(t)
     await options.onStep?.('delete')
     if (change.remove.length) await deleteHistoryRows(t, change.remove)
     await options.onStep?.('insert')
@@ -87,8 +90,8 @@ export async function rewriteHistory(
 
 // --restore: the backup's table back, under the same lock, in one transaction checked before COMMIT.
 export async function restoreBackup(sql: Sql, current: HistorySnapshot, backup: HistorySnapshot, options: RewriteOptions = {}): Promise<void> {
-  await sql.begin(async (tx) => {
-    const t = tx as unknown as Sql
+  await inTransaction(sql, async (tx) => {
+    const t = tx
     await lockHistory(t, options)
     await assertUnchanged(t, current, options)
     await options.onStep?.('restore')
