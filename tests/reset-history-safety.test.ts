@@ -144,6 +144,8 @@ const BAD: { name: string; args: string[]; says: string }[] = [
   { name: 'align with a baseline', args: ['--mode', 'align', '--baseline', 'x.sql'], says: 'reset-history: --mode align keeps the files: it takes no --baseline. See --help.' },
   { name: 'a missing baseline file', args: ['--baseline', 'nope.sql', '--apply', '--yes'], says: 'reset-history: cannot read ' },
   { name: 'a folder that is no backup', args: ['--restore', 'supabase', '--apply', '--yes'], says: 'reset-history: cannot read the backup ' },
+  // Until issue #9's generator replaces lib/checks/baseline.ts, the default path says to pass --baseline.
+  { name: 'no --baseline while the generator is absent', args: ['--apply', '--yes'], says: 'reset-history: the baseline generator is not in this checkout. Pass --baseline FILE.' },
   { name: 'keeping a version that has no file', args: ['--mode', 'align', '--keep-pending', '20990101000000', '--apply', '--yes'], says: 'reset-history: --keep-pending 20990101000000: no local file has this version. Fix the flags and run again; nothing was changed.' },
 ]
 for (const c of BAD) {
