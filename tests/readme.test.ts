@@ -9,11 +9,13 @@ import * as drift from '../scripts/check-drift.ts'
 import * as idempotent from '../scripts/check-idempotent.ts'
 import * as sync from '../scripts/check-sync.ts'
 import * as doctor from '../scripts/doctor.ts'
+import * as newMigration from '../scripts/new-migration.ts'
+import * as reset from '../scripts/reset-history.ts'
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 const docs = suite('README documents every script and flag (the docs cannot drift from the code)')
 
-const SCRIPTS = { 'check-sync': sync, 'check-idempotent': idempotent, 'check-drift': drift, 'dump-baseline': baseline, doctor }
+const SCRIPTS = { 'check-sync': sync, 'check-idempotent': idempotent, 'check-drift': drift, 'dump-baseline': baseline, doctor, 'reset-history': reset, 'new-migration': newMigration }
 for (const [name, script] of Object.entries(SCRIPTS)) {
   docs(`${name}: its usage line and every flag are in the README, and in its USAGE`, () => {
     assert.match(README, `### \`scripts/${name}.ts\``)

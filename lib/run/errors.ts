@@ -21,6 +21,7 @@ export type KitErrorCode =
   | 'GIT'
   | 'BAD_CONFIG'
   | 'BASELINE'
+  | 'VERIFY_FAILED'
 
 export class KitError extends Error {
   readonly code: KitErrorCode
