@@ -101,3 +101,15 @@ function decodeUtf8(bytes: Uint8Array, label: string): string {
     throw new KitError('NOT_UTF8', `${label} is not valid UTF-8 (line ${line})`, 'Re-save the file as UTF-8')
   }
 }
+
+// Why `<version>_<name>.sql` would not be a migration the CLI applies, or undefined when it would. The CLI's
+// `migration new` does not check (internal/migration/new/new.go); a name with a newline makes a file that
+// ListLocalMigrations then skips, and a separator writes outside the folder.
+export function newFileNameProblem(version: string, name: string): string | undefined {
+  if (name === '') return 'the name is empty'
+  if (/[/\\]/.test(name)) return 'the name contains a path separator'
+  if (name.includes('\0')) return 'the name contains a NUL byte'
+  const file = `${version}_${name}.sql`
+  if (!MIGRATION_FILE.test(file)) return `${JSON.stringify(file)} does not match the CLI's pattern "<timestamp>_name.sql" (a line break in the name), so the CLI would skip it`
+  return undefined
+}

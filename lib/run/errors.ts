@@ -17,6 +17,8 @@ export type KitErrorCode =
   | 'SHADOW'
   | 'GIT'
   | 'BAD_CONFIG'
+  | 'BASELINE_UNAVAILABLE'
+  | 'VERIFY_FAILED'
 
 export class KitError extends Error {
   readonly code: KitErrorCode

@@ -1,5 +1,7 @@
 // What every script's entry needs: strict flag parsing, the main guard, and the one fatal-error formatter.
+import { once } from 'node:events'
 import { realpathSync } from 'node:fs'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { config as loadDotenv } from 'dotenv'
 import { minimist } from 'zx'
@@ -59,13 +61,31 @@ function formatFatal(script: string, err: unknown, debug: boolean, secrets: read
 }
 
 // Where a script writes: the process streams by default, buffers in tests.
-export type Io = { out: (text: string) => void; err: (text: string) => void; cwd: string; stdoutIsTTY: boolean }
+// `stdinIsTTY`/`readLine` serve the typed confirmation of destructive scripts; tests drive them.
+export type Io = {
+  out: (text: string) => void
+  err: (text: string) => void
+  cwd: string
+  stdoutIsTTY: boolean
+  stdinIsTTY?: boolean
+  readLine?: () => Promise<string>
+}
 
 export const processIo = (): Io => ({
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : text + '\n'),
   cwd: process.cwd(),
   stdoutIsTTY: Boolean(process.stdout.isTTY),
+  stdinIsTTY: Boolean(process.stdin.isTTY),
+  readLine: async () => {
+    const rl = createInterface({ input: process.stdin })
+    try {
+      const [line] = await once(rl, 'line')
+      return String(line)
+    } finally {
+      rl.close()
+    }
+  },
 })
 
 // Runs a script body; any failure becomes the one-line message on stderr and exit code 2.
