@@ -150,10 +150,12 @@ async function runCapture(flags: Flags, c: CaptureInputs, io: Io): Promise<numbe
       const { report, text, ...rest } = result
       io.out(redact(toJson({ ...rest, sql: text, path: nothing ? null : rel(path), written: write, draft: !result.verified, halfApplied: report.halfApplied, pending: report.pending, failures: report.failures }), c.secrets))
     } else io.out(redact(renderCapture(result, rel(c.dir), rel(path), Boolean(flags['dry-run']), nothing), c.secrets))
+    const mark = flags['mark-applied'] && write && result.verified
+    // Asked before anything is written, so a refusal leaves the folder and the history as they were.
+    if (mark && !flags.yes) await confirmByName(io, c.url, `write ${result.file} and record it as applied in its migration history`)
     if (write) writeFileSync(path, result.text, { flag: 'wx' })
     if (!result.verified) return EXIT.findings
-    if (flags['mark-applied'] && write) {
-      if (!flags.yes) await confirmByName(io, c.url, `record ${result.file} as applied in its migration history`)
+    if (mark) {
       const backupDir = join(findProjectRoot(io.cwd), 'supabase', '.migration-backups', formatVersion(new Date()))
       await markCaptureApplied(sql, { version: result.version, name, text: result.text }, { dir: backupDir, database }, { onStep: (step) => c.say(`${SCRIPT}: remote step: ${step}`) })
       c.say(`${SCRIPT}: recorded ${result.version} as applied; history backed up to ${rel(backupDir)}; undo: npx tsx scripts/reset-history.ts --restore ${rel(backupDir)} --apply`)

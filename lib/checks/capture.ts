@@ -86,14 +86,17 @@ export async function captureDrift(remote: Sql, options: CaptureOptions): Promis
 
       // 3. Generate, and check the CLI's splitter cuts the file into exactly these statements.
       const generated = generateCapture(model, wants)
-      const { text, statements } = generated.statements.length ? render(generated.statements, generated.captured, options.source) : { text: '', statements: [] }
-      const split = splitAndTrim(text) ?? []
+      // Nothing generated but something left out: a draft holding only the header, for the change written by hand.
+      const { text, statements } = generated.statements.length
+        ? render(generated.statements, generated.captured, options.source)
+        : { text: generated.leftOut.length ? `${header(generated.captured, options.source)}\n` : '', statements: [] }
+      const split = statements.length ? (splitAndTrim(text) ?? []) : []
       if (split.length !== statements.length || split.some((s, i) => s !== statements[i])) {
         throw new KitError('DB_ERROR', 'the Supabase CLI\'s splitter would cut the captured migration differently', 'Report it with the objects captured; nothing was written')
       }
 
       // 4. Verify: apply twice on the replayed shadow, then the drift left must be none.
-      const diff = statements.length ? await verify(sql, text, file, replay, report, revoked.map((i) => i.key), theirs, applied, options) : []
+      const diff = statements.length ? await verify(sql, text, file, replay, report, revoked.map((i) => i.key), theirs, applied, options) : leftovers(report, report, [])
       return {
         version, file, text, statements, captured: generated.captured, leftOut: generated.leftOut, report,
         notCaptured: report.missingOnRemote.filter((i) => !revoked.includes(i)),
@@ -127,9 +130,13 @@ async function verify(
   }
   const rerun = diffCatalogs(snapshots[0], snapshots[1]).map((c) => `the second run of the capture changes ${describeChange(c)}`)
   const after = compareDrift({ ...replay, catalog: snapshots[1] }, theirs, applied, options.ignore)
+  return [...rerun, ...leftovers(after, before, revoked)]
+}
+
+// The drift left after the capture: none of the remote-only or differing items, and no grant still missing.
+function leftovers(after: DriftReport, before: DriftReport, revoked: readonly string[]): string[] {
   const missingBefore = new Set(before.missingOnRemote.map((i) => i.key))
   return [
-    ...rerun,
     ...after.remoteOnly.map((i) => `${i.key}: ${WORDING.added}`),
     ...after.differs.map((i) => `${describeProps(i.key, i.props ?? [])} (files and capture → database)`),
     ...after.missingOnRemote.filter((i) => revoked.includes(i.key) || !missingBefore.has(i.key)).map((i) => `${i.key}: ${WORDING.removed}`),
@@ -138,13 +145,16 @@ async function verify(
 
 // The header names the source and every captured item; nothing in it changes between two captures of one state.
 function render(generated: readonly string[], captured: readonly string[], source: string): { text: string; statements: string[] } {
-  const header = [
-    `-- Captured from ${source} by supabase-migration-kit ${KIT_VERSION} (scripts/check-drift.ts --capture): what the`,
-    '-- database has that no migration file makes, or has differently, in statements that each run twice.',
+  return renderBaseline(header(captured, source), generated)
+}
+
+function header(captured: readonly string[], source: string): string {
+  return [
+    `-- Captured from ${source} by supabase-migration-kit ${KIT_VERSION} (scripts/check-drift.ts --capture):`,
+    '-- what the database has that no migration file makes, or has differently, in statements that each run twice.',
     `-- Captured (${captured.length}):`,
     ...captured.map((k) => `--   ${k.replace(/\n/g, ' ')}`),
   ].join('\n')
-  return renderBaseline(header, generated)
 }
 
 // --mark-applied: the history row `db push` would write for the captured file (pkg/migration/file.go: version, name,
