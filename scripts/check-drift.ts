@@ -1,22 +1,24 @@
 // Finds drift between the database and its migration files: replays the files on a shadow database, snapshots the
 // catalog of both, and reports hand edits, objects the files make that the remote lacks, and objects that differ.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { snapshotCatalog } from '../lib/catalog/snapshot.ts'
 import { describeProps } from '../lib/catalog/diff.ts'
-import { assertDirFlag, resolveDbUrl, resolveMigrationsDir, resolveShadowUrl } from '../lib/run/config.ts'
+import { assertDirFlag, findProjectRoot, resolveDbUrl, resolveMigrationsDir, resolveShadowUrl } from '../lib/run/config.ts'
 import { describeDbError, openConnection } from '../lib/db/connect.ts'
 import type { Sql } from '../lib/run/sql.ts'
 import { exportCommittedFolder } from '../lib/checks/committed.ts'
 import { compareDrift, driftCount, replayWithProvenance, type DriftItem, type DriftReport } from '../lib/checks/drift.ts'
 import { KitError } from '../lib/run/errors.ts'
-import { listFolder, readMigration, skipWarning } from '../lib/cli/folder.ts'
+import { listFolder, newFileNameProblem, readMigration, skipWarning, type MigrationFile } from '../lib/cli/folder.ts'
+import { formatVersion } from '../lib/cli/version.ts'
+import { captureDrift, markCaptureApplied, type CaptureResult } from '../lib/checks/capture.ts'
 import { readHistory } from '../lib/cli/history.ts'
 import { colors, EXIT, toJson, useColor } from '../lib/run/output.ts'
 import { missingExtensionsWarning, standInsInUse, standInsNote } from '../lib/db/platform/extensions.ts'
 import { passwordOf, redact } from '../lib/run/redact.ts'
-import { processIo, runMain, scriptBody, type Io } from '../lib/run/script.ts'
+import { confirmByName, processIo, runMain, scriptBody, type Flags, type Io } from '../lib/run/script.ts'
 import { describeShadow, majorSkewWarning, openShadow, serverVersion, type Shadow } from '../lib/db/shadow.ts'
 
 export const USAGE = `Usage: npx tsx scripts/check-drift.ts [options]
@@ -33,6 +35,14 @@ Options:
   --commit <rev>       replay the migrations folder as it is in that commit, not the work tree (pre-push hook)
   --ignore <patterns>  comma-separated item patterns to leave out, * matching anything
                        (e.g. "column public.repos.*,index public.tmp_*")
+  --capture <name>     write the hand edits (remote-only and differing items, the database's version winning) as
+                       a new migration <migrations>/<version>_<name>.sql, verified first on the shadow: the files plus
+                       it must reproduce the database, twice over; else it is written as <file>.sql.draft (exit 1)
+  --dry-run            with --capture: print the SQL and the verdict, write nothing
+  --mark-applied       with --capture: also record the new file as applied in the remote history (backup first,
+                       one locked transaction, checked before COMMIT), since the database already has its objects;
+                       asks for the database name on a terminal
+  --yes                with --mark-applied: skip the typed confirmation (needed off a terminal)
   --json               print one JSON document instead of the report
   --debug              print stack traces on errors
   --help               show this help
@@ -41,6 +51,8 @@ Exit codes:
   0  no drift
   1  drift found (or a file fails on the shadow)
   2  usage or runtime error (bad URL, unreachable database, shadow cannot be created)
+  With --capture: 0 captured and verified (or nothing to capture), 1 the capture did not verify (draft written),
+  2 also a refused --mark-applied (local files not applied yet, no confirmation, another run holds the lock)
 
 Environment:
   SUPABASE_DB_URL, DATABASE_URL   connection URL when --db-url is absent (.env is read)
@@ -48,7 +60,7 @@ Environment:
   NO_COLOR                        disable colour
 `
 
-export const FLAGS = { string: ['db-url', 'shadow-url', 'dir', 'commit', 'ignore'], boolean: ['json', 'debug', 'help'] }
+export const FLAGS = { string: ['db-url', 'shadow-url', 'dir', 'commit', 'ignore', 'capture'], boolean: ['dry-run', 'mark-applied', 'yes', 'json', 'debug', 'help'] }
 const SCRIPT = 'check-drift'
 
 export async function main(args: string[], env: NodeJS.ProcessEnv = process.env, io: Io = processIo()): Promise<number> {
@@ -74,6 +86,12 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
       for (const entry of folder.skipped) io.err(skipWarning(entry))
       if (!folder.exists) io.err(`${SCRIPT}: no migrations folder at ${dir}; comparing the database with an empty chain.`)
       const say = (m: string) => io.err(redact(m, secrets))
+      if (flags.capture !== undefined) {
+        // A capture writes a new file into the folder on disk: it replays the work tree, not a commit.
+        if (flags.commit) throw new KitError('USAGE', '--capture and --commit exclude each other', 'See --help')
+        return await runCapture(flags, { url, shadowUrl, dir, files: folder.files, ignore, secrets, say }, io)
+      }
+      for (const flag of ['dry-run', 'mark-applied', 'yes']) if (flags[flag]) throw new KitError('USAGE', `--${flag} only goes with --capture`, 'See --help')
 
       // 2. Snapshot the remote and read its history.
       const [remoteCatalog, history, remoteVersion] = await withDb(url, async (sql) => [await snapshotCatalog(sql), await readHistory(sql), await serverVersion(sql)] as const)
@@ -124,6 +142,72 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
       await sql.end({ timeout: 5 })
     }
   }
+}
+
+type CaptureInputs = { url: string; shadowUrl?: string; dir: string; files: MigrationFile[]; ignore: string[]; secrets: string[]; say: (m: string) => void }
+
+// --capture: the drift as a verified migration (lib/checks/capture.ts); optionally recorded as applied.
+async function runCapture(flags: Flags, c: CaptureInputs, io: Io): Promise<number> {
+  const name = String(flags.capture)
+  const problem = newFileNameProblem('0', name)
+  if (problem) throw new KitError('USAGE', `bad --capture name: ${problem}`, 'Use letters, digits and underscores, e.g. capture_dashboard_edits')
+  if (flags['dry-run'] && flags['mark-applied']) throw new KitError('USAGE', '--dry-run writes nothing, so it cannot --mark-applied', 'Drop one of the two flags')
+  if (flags.yes && !flags['mark-applied']) throw new KitError('USAGE', '--yes only confirms --mark-applied', 'See --help')
+  const rel = (p: string) => relative(io.cwd, p) || '.'
+  const database = redact(c.url.replace(/^[a-z]+:\/\/[^@/]*@/i, ''), c.secrets)
+  const sql = await openConnection(c.url, { app: SCRIPT, onNotice: (m) => /already exists, skipping/.test(m) || c.say(m) })
+  try {
+    const result = await captureDrift(sql, { files: c.files, name, ignore: c.ignore, shadowUrl: c.shadowUrl, app: SCRIPT, source: database, now: new Date(), onShadow: (s) => c.say(describeShadow(s)) })
+    const skew = majorSkewWarning(result.shadow, result.remoteMajor)
+    if (skew) c.say(`${SCRIPT}: warning: ${skew}.`)
+    const nothing = result.statements.length === 0 && result.diff.length === 0
+    if (flags['mark-applied'] && result.verified && !nothing && result.localOnly.length) {
+      throw new KitError('REFUSED', `${result.localOnly.length} local file(s) are not applied yet (${result.localOnly.join(', ')}); recording the capture, which is newer, would leave them before the last applied version; nothing was written`, 'Run supabase db push first (or capture without --mark-applied)')
+    }
+    const path = join(c.dir, result.verified ? result.file : `${result.file}.draft`)
+    const write = !flags['dry-run'] && !nothing
+    if (flags.json) {
+      const { report, text, ...rest } = result
+      io.out(redact(toJson({ ...rest, sql: text, path: nothing ? null : rel(path), written: write, draft: !result.verified, halfApplied: report.halfApplied, pending: report.pending, failures: report.failures }), c.secrets))
+    } else io.out(redact(renderCapture(result, rel(c.dir), rel(path), Boolean(flags['dry-run']), nothing), c.secrets))
+    const mark = flags['mark-applied'] && write && result.verified
+    // Asked before anything is written, so a refusal leaves the folder and the history as they were.
+    if (mark && !flags.yes) await confirmByName(io, c.url, `write ${result.file} and record it as applied in its migration history`)
+    if (write) writeFileSync(path, result.text, { flag: 'wx' })
+    if (!result.verified) return EXIT.findings
+    if (mark) {
+      const backupDir = join(findProjectRoot(io.cwd), 'supabase', '.migration-backups', formatVersion(new Date()))
+      await markCaptureApplied(sql, { version: result.version, name, text: result.text }, { dir: backupDir, database }, { onStep: (step) => c.say(`${SCRIPT}: remote step: ${step}`) })
+      c.say(`${SCRIPT}: recorded ${result.version} as applied; history backed up to ${rel(backupDir)}; undo: npx tsx scripts/reset-history.ts --restore ${rel(backupDir)} --apply`)
+    }
+    return EXIT.clean
+  } catch (err) {
+    throw describeDbError(err, c.url)
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+}
+
+function renderCapture(r: CaptureResult, relDir: string, relPath: string, dryRun: boolean, nothing: boolean): string {
+  const out: string[] = []
+  const section = (title: string, lines: string[]) => {
+    if (lines.length) out.push(title, ...lines.map((l) => `- ${l}`), '')
+  }
+  section('Captured (on the database, made by no file or made differently; the database wins)', r.captured)
+  section('Not captured (made by applied files, missing on the database: pending work or drift the other way)',
+    r.notCaptured.map((i) => `${i.key}${i.file ? ` (from ${relDir}/${i.file})` : ''}: re-create it on the database (rerun that statement), or drop it in a new migration`))
+  section('Half-applied files (not captured)', r.report.halfApplied.map((h) => `${relDir}/${h.file}: finish or undo it, then supabase migration repair --status applied ${h.file.replace(/_.*$/, '')}`))
+  section('Files that fail on the shadow (what they make on the database is captured as made by no file)', r.report.failures.map((f) => `${relDir}/${f.file}: statement ${f.index + 1}${f.code ? ` (${f.code})` : ''}: ${f.message}`))
+  if (r.report.pending.length) out.push(`Pending (db push applies them before the capture): ${r.report.pending.join(', ')}`, '')
+  if (nothing) return [...out, 'Nothing to capture: no hand edits and no differences on the database.'].join('\n')
+  if (dryRun) out.push(r.text)
+  if (!r.verified) {
+    section('The capture does not reproduce the database (files plus capture replayed on the shadow)', r.diff)
+    out.push(`${dryRun ? 'Would write' : 'Wrote'} ${relPath} (a draft: the CLI skips it). Write what is listed by hand into it, rename it to .sql, and check it with check-drift.`)
+  } else {
+    out.push(`${dryRun ? 'Dry run: would write' : 'Wrote'} ${relPath}: ${r.statements.length} statement(s), verified on the shadow (the files plus it reproduce the database; it runs twice). Next: supabase db push (it changes nothing on the database), or rerun with --mark-applied.`)
+  }
+  return out.join('\n')
 }
 
 // The same host, port and database name: replaying there would write into the database being checked.

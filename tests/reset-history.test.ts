@@ -12,7 +12,6 @@ import { cliList, supabase } from './helpers/cli.ts'
 import { client, createTempDatabase, dropTempDatabase, onServer, testServer } from './helpers/db.ts'
 import { captureIo } from './helpers/project.ts'
 import { dataRows, folderState, historyRows, seedProject, writeBaseline, type SeedCopy } from './helpers/reset.ts'
-import { runScript } from './helpers/run.ts'
 import { buildSeedRemote, SEED_CLUTTER, SEED_HALF_APPLIED_VERSION, SEED_MIGRATIONS, seedRemoteHistory } from './helpers/seed.ts'
 
 type Ctx = { url: string; project: SeedCopy; baseline: string; extra: string[] }

@@ -228,7 +228,7 @@ export function modelParts(m: CatalogModel): Part[] {
 }
 
 // One column of CREATE TABLE; its default is noted on the part so a cycle can move it out.
-function columnSql(c: Column, p: Part): string {
+export function columnSql(c: Column, p: Part): string {
   let text = `${c.ident} ${c.type}${c.collationQname ? ` COLLATE ${c.collationQname}` : ''}`
   if (c.generated === 's') text += ` GENERATED ALWAYS AS (${c.default}) STORED`
   else if (c.identity) text += ` GENERATED ${c.identity === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY (SEQUENCE NAME ${c.identitySequence!.qname}${sequenceOptions(c.identitySequence!)})`
@@ -262,10 +262,10 @@ function schemaId(qname: string): string {
 }
 
 // Rows as one INSERT from a JSON literal (lossless for arrays, timestamps, numerics); ON CONFLICT DO NOTHING keeps
-// rows already there, as a re-run must.
-function insertRows(rows: TableRows): string {
+// rows already there, as a re-run must (a capture passes onConflictUpdate: the database's values win).
+export function insertRows(rows: TableRows, conflict = ON_CONFLICT_DO_NOTHING): string {
   const cols = rows.columns.map((c) => c.ident).join(', ')
   const overriding = rows.columns.some((c) => c.identityAlways) ? ' OVERRIDING SYSTEM VALUE' : ''
   const json = `[\n${rows.rows.join(',\n')}\n]`
-  return `INSERT INTO ${rows.table} (${cols})${overriding}\nSELECT ${cols} FROM pg_catalog.jsonb_populate_recordset(NULL::${rows.table}, ${literal(json)})\n${ON_CONFLICT_DO_NOTHING}`
+  return `INSERT INTO ${rows.table} (${cols})${overriding}\nSELECT ${cols} FROM pg_catalog.jsonb_populate_recordset(NULL::${rows.table}, ${literal(json)})\n${conflict}`
 }

@@ -36,7 +36,7 @@ export function renderBaseline(header: string, generated: readonly string[]): { 
   return { text: `${statements.join(';\n\n')};\n`, statements }
 }
 
-function fillDefaults(statement: string, p: Part): string {
+export function fillDefaults(statement: string, p: Part): string {
   return statement.replace(/\u0001(\d+)\u0002/g, (_, i: string) => {
     const d = p.defaults![Number(i)]
     return d.deferred ? '' : ` DEFAULT ${d.sql}`
@@ -44,7 +44,7 @@ function fillDefaults(statement: string, p: Part): string {
 }
 
 // pg_depend edges onto the parts that create their ends; --data tables ordered by their foreign keys.
-function linkDependencies(parts: Part[], model: CatalogModel): void {
+export function linkDependencies(parts: Part[], model: CatalogModel): void {
   const byId = new Map(parts.map((p) => [p.id, p]))
   for (const e of model.dependencies) {
     const from = byId.get(e.from)
@@ -63,7 +63,7 @@ function linkDependencies(parts: Part[], model: CatalogModel): void {
   }
 }
 
-function orderParts(parts: Part[]): Part[] {
+export function orderParts(parts: Part[]): Part[] {
   deferCyclicDefaults(parts)
   const ids = new Set(parts.map((p) => p.id))
   const depsOf = (p: Part) => {

@@ -161,3 +161,13 @@ export function runMain(metaUrl: string, script: string, main: Main): void {
     },
   )
 }
+
+// The typed confirmation of a change to a remote: on a terminal the database's name must be typed; off one (a
+// pipe cannot be asked) only the script's --yes goes on.
+export async function confirmByName(io: Io, url: string, action: string): Promise<void> {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1)) || 'postgres'
+  if (!io.stdinIsTTY || !io.readLine) throw new KitError('REFUSED', `stdin is not a terminal, so "${action}" cannot be confirmed`, 'Add --yes to confirm it')
+  io.err(`Type the database name (${name}) to ${action}:`)
+  const typed = (await io.readLine()).trim()
+  if (typed !== name) throw new KitError('REFUSED', `"${typed}" is not ${name}; nothing was changed`, 'Run again and type the database name')
+}

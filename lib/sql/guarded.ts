@@ -21,6 +21,14 @@ export const ON_CONFLICT_DO_NOTHING = 'ON CONFLICT DO NOTHING'
 // identifier text as it should appear in the statement.
 export const dropPolicyFirst = (name: string, table: string) => `DROP POLICY IF EXISTS ${name} ON ${table};\n`
 export const dropTriggerFirst = (name: string, table: string) => `DROP TRIGGER IF EXISTS ${name} ON ${table};\n`
+// An index or constraint that exists with another definition is replaced: dropped if there, then created again
+// (CREATE INDEX IF NOT EXISTS and ADD CONSTRAINT would keep the old definition or fail with 42710).
+export const dropIndexFirst = (qname: string) => `DROP INDEX IF EXISTS ${qname};\n`
+export const dropConstraintFirst = (name: string, table: string) => `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${name};\n`
+// INSERT of a row whose values must win over a row already there (a storage bucket whose settings changed):
+// the unique key decides which row, the listed columns take the new values.
+export const onConflictUpdate = (key: readonly string[], columns: readonly string[]) =>
+  `ON CONFLICT (${key.join(', ')}) DO ${columns.length ? `UPDATE SET ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}` : 'NOTHING'}`
 
 // `rel` is a regclass literal (regLiteral): to_regclass gives NULL for a missing table, so the test is false.
 export const policyAbsent = (rel: string, name: string) =>
