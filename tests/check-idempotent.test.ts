@@ -72,8 +72,9 @@ async function measure(files: { file: string; text: string }[]): Promise<Figures
 // Measured on PostgreSQL 15 (the test server). The misses are real: the statement kinds the corpus gained for
 // issue #15 that the checker does not know yet (each judged by PostgreSQL), and two state-dependent cases.
 const CORPUS_FILES = 39
-const CORPUS_FIGURES = { statements: 281, truePositives: 91, falsePositives: 2, falseNegatives: 10, trueNegatives: 178, failingFiles: 33, fixedFiles: 29, fixPassesChecker: 33 }
+const CORPUS_FIGURES = { statements: 282, truePositives: 91, falsePositives: 3, falseNegatives: 10, trueNegatives: 178, failingFiles: 33, fixedFiles: 29, fixPassesChecker: 33 }
 const CORPUS_MISSES = [
+  'false positive 20250131000000_comments_grants.sql: alter table public.projects alter column description set data type tex',
   '--fix does not make 20250201000000_invites.sql run twice',
   'false positive 20250204000000_overloads_and_procedures.sql: create procedure public.refresh_stats(in a int, out b int) language pl',
   'false negative 20250206000000_domains_types_renames.sql: alter domain public.email add constraint email_has_at check (value lik',

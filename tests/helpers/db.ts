@@ -1,7 +1,9 @@
 // Each test gets its own database: TEST_DATABASE_URL, else the local server at 127.0.0.1:5432, else an
 // embedded PGlite (one instance per database, since PGlite serves a single database). TEST_ENGINE=pglite
 // forces the embedded engine.
+import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
 import type { Test } from 'uvu'
 import { startEmbedded, type Embedded } from '../../lib/db/embedded.ts'
@@ -10,35 +12,30 @@ import { setPlatformSearchPath } from '../../lib/db/platform/shim.ts'
 import { registerIf } from './skip.ts'
 
 const LOCAL = 'postgresql://postgres@127.0.0.1:5432/postgres'
-let server: Promise<string | null> | undefined
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const embedded = new Map<string, Embedded>()
 
-// The admin URL of a real server, or null when only the embedded engine is available.
-export function testServer(): Promise<string | null> {
-  server ??= (async () => {
-    if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL
-    // TEST_ENGINE=pglite exercises the no-server path on a machine that has a server.
-    if (process.env.TEST_ENGINE === 'pglite') return null
-    const probe = postgres(LOCAL, { max: 1, connect_timeout: 3, onnotice: () => {} })
-    try {
-      await probe`select 1`
-      return LOCAL
-    } catch {
-      // No local server: fall back to PGlite so the suite still runs on a bare machine.
-      return null
-    } finally {
-      await probe.end({ timeout: 1 })
-    }
-  })()
-  return server
+// The admin URL of a real server, or null when only the embedded engine is available. Decided once, when this
+// module loads, and synchronously: uvu counts `Skipped:` only for tests registered as skipped, so a test that needs
+// a server must know before it is registered, and `npm test` (uvu -r tsx) loads test files as CommonJS, where a
+// top-level await does not compile. So the probe is a child process that tries `select 1` for up to 3 s.
+function probeServer(): string | null {
+  if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL
+  // TEST_ENGINE=pglite exercises the no-server path on a machine that has a server.
+  if (process.env.TEST_ENGINE === 'pglite') return null
+  const probe = `import postgres from 'postgres'
+    const sql = postgres(${JSON.stringify(LOCAL)}, { max: 1, connect_timeout: 3, onnotice: () => {} })
+    try { await sql\`select 1\` } catch { process.exitCode = 1 } finally { await sql.end({ timeout: 1 }) }`
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: ROOT, timeout: 15_000, stdio: 'ignore' })
+  // No local server: fall back to PGlite so the suite still runs on a bare machine.
+  return run.status === 0 ? LOCAL : null
 }
 
-export const engineName = async () => ((await testServer()) ? 'server' : 'pglite')
+export const SERVER: string | null = probeServer()
 
-// The real server's admin URL, probed once when a test file loads (top-level await), so a test that needs a
-// server can be registered as skipped before uvu runs: its summary counts `Skipped:` only for tests registered
-// that way, and a test that returns early would be counted as passed.
-export const SERVER: string | null = await testServer()
+export const testServer = async (): Promise<string | null> => SERVER
+
+export const engineName = async () => (SERVER ? 'server' : 'pglite')
 
 // Registers a test that needs a real server, as skipped on the embedded engine. PGlite has one backend and one
 // user and serves one database whatever the URL says: roles, privileges, concurrent sessions, database names,

@@ -39,3 +39,10 @@ export function httpServer(): Promise<Server> {
 }
 
 export const portOf = (server: Server) => (server.address() as { port: number }).port
+
+// Accepts connections and never says a word: what a client sees of an address that drops packets. (Outbound
+// addresses on these machines are answered by an HTTP proxy, so a real black hole cannot be had.)
+export function silentServer(): Promise<Server> {
+  const server = createTcpServer((socket) => socket.on('error', () => {}))
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
+}
