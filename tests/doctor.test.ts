@@ -69,7 +69,7 @@ doctor('plans a baseline reset for the seed project that keeps the unfinished mi
   await buildSeedRemote(ctx.url)
   const { report } = await runJson(['--db-url', ctx.url, ...(await shadowArgs())])
   const plan = report.plan as { step: number; title: string; command: string; destructive: boolean; why: string }[]
-  const keep = '--keep-pending 20251211000000,20251213214545,20251214000000,20251214100000'
+  const keep = '--keep-pending 20251213214545,20251214000000,20251214100000'
   const kit = `npx tsx ${join('..', '..', '..', 'scripts')}`
   // The CLI found here (npm supabase 3.x) takes --remote=<url>; the commands never hold the URL itself.
   const cli = report.findings.supabaseCli ? supabase({ major: Number(report.findings.supabaseCli.split('.')[0]) }, 'db push') : supabase({ major: null }, 'db push')
@@ -84,6 +84,7 @@ doctor('plans a baseline reset for the seed project that keeps the unfinished mi
   ])
   for (const s of plan) assert.ok(s.why.length > 0 && s.title.length > 0, `step ${s.step} says why`)
   assert.match(plan[1].why, /20251213082550_consolidated_clean_schema\.sql \(broken\)/)
+  assert.match(plan[1].why, /the baseline keeps the database's version of what 20251211000000_fix_function_search_path_security\.sql changed after it ran/)
 })
 
 doctor('a project whose files were pushed as they are is healthy: exit 0 and an empty plan', async (ctx) => {

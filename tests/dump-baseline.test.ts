@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -86,7 +87,7 @@ const FIXTURES = [
 
 // ---
 // pg_dump (15.18+ on this machine) compares the remote and the database the baseline built, line for line.
-const PG_DUMP = (await $({ nothrow: true, quiet: true })`pg_dump --version`).exitCode === 0
+const PG_DUMP = spawnSync('pg_dump', ['--version']).status === 0
 
 const baseline = suite<Ctx>('dump-baseline: a verified baseline of each fixture')
 baseline.before.each((ctx) => {

@@ -94,7 +94,10 @@ function onlinePlan(input: PlanInput, sync: SyncReport): Draft[] {
 // The cure for a history that cannot be trusted (a development project can be reset): today's schema becomes one
 // baseline migration and one history row; files that are not (fully) on the database stay, re-stamped after it.
 function resetPlan(input: PlanInput, sync: SyncReport): Draft[] {
-  const keep = input.classified.filter((c) => c.state === 'pending' || c.state === 'partial').map((c) => c.version)
+  // Files without a history row that are not (fully) on the database stay, re-stamped after the baseline. An edited
+  // file has a row: the baseline keeps what the database has, and the edit needs a migration of its own.
+  const keep = input.classified.filter((c) => c.why === 'local only' && (c.state === 'pending' || c.state === 'partial')).map((c) => c.version)
+  const edits = input.classified.filter((c) => c.why === 'edited' && c.state === 'partial').map((c) => c.file)
   const keepFlag = keep.length ? ` --keep-pending ${keep.join(',')}` : ''
   const dropped = input.classified.filter((c) => c.state === 'applied' || c.state === 'broken')
   const steps: Draft[] = [
@@ -108,7 +111,7 @@ function resetPlan(input: PlanInput, sync: SyncReport): Draft[] {
       title: 'Reset the history to the baseline',
       command: `${input.kit}/reset-history.ts --apply --yes${keepFlag}`,
       destructive: true,
-      why: `replaces every history row by the baseline's, after backing the table up (undo: reset-history --restore <backup>); archives the old files${dropped.length ? `, including ${dropped.map((c) => `${c.file} (${c.state})`).join(', ')}` : ''}${keep.length ? `; keeps ${keep.join(', ')} as migrations after the baseline, made idempotent` : ''}`,
+      why: `replaces every history row by the baseline's, after backing the table up (undo: reset-history --restore <backup>); archives the old files${dropped.length ? `, including ${dropped.map((c) => `${c.file} (${c.state})`).join(', ')}` : ''}${keep.length ? `; keeps ${keep.join(', ')} as migrations after the baseline, made idempotent` : ''}${edits.length ? `; the baseline keeps the database's version of what ${edits.join(', ')} changed after it ran: to keep the edit, put it in a new migration (new-migration.ts <name>) after the reset` : ''}`,
     },
   ]
   if (keep.length) {
