@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { formatVersion, nextVersion, versionDate } from '../../../lib/cli/version.ts'
+import { supabaseBin } from '../../helpers/cli.ts'
 import { makeProject } from '../../helpers/project.ts'
 
-const SUPABASE = fileURLToPath(new URL('../../../node_modules/.bin/supabase', import.meta.url))
 
 const next = suite('nextVersion is the CLI format, UTC, and strictly newer than both sides')
 
@@ -29,7 +28,8 @@ next('versionDate reads back what formatVersion writes and refuses impossible da
   assert.is(versionDate('2025'), undefined)
 })
 
-next('formatVersion stamps the same second the real `supabase migration new` stamps', () => {
+next('formatVersion stamps the same second the real `supabase migration new` stamps', async () => {
+  const SUPABASE = await supabaseBin()
   const p = makeProject({})
   try {
     const before = formatVersion(new Date())
