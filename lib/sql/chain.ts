@@ -175,14 +175,19 @@ export function checkAgainstChain(chain: Chain, file: string, targets: readonly 
   const overloads = new Map<string, Set<string>>()
   for (const k of state.keys()) if (k.startsWith('fn:')) addOverload(overloads, k)
 
+  // pg_dump-style files turn check_function_bodies off: their SQL function bodies are not resolved at CREATE.
+  const bodies = targets.some(turnsOffBodyChecks) ? () => null : parseBody
   targets.forEach((t, k) => {
     const removedHereLater = (key: string) => effects.some((es, m) => m > k && es.some((e) => removes(e, key)))
+    // What this file creates further down did not exist when the statement first ran, so the statement cannot have
+    // resolved it (a function body under check_function_bodies = off, a search_path trick): no guard may test it.
+    const createdHereLater = (key: string) => effects.some((es, m) => m > k && es.some((e) => e.op === 'create' && e.key === key))
     // Who took `key` away after this statement ran the first time: a later file, or this file further down.
     const remover = (key: string, removal: Removal | undefined): string | null => {
       if (removal && removal.file > self) return `${later(removal.file)} ${removal.how}`
       return removedHereLater(key) ? 'this file drops or renames it further down' : null
     }
-    const refs = referencesOf(t.kind, t.ast, parseBody).filter((r) => !r.key.includes(PLACEHOLDER))
+    const refs = referencesOf(t.kind, t.ast, bodies).filter((r) => !r.key.includes(PLACEHOLDER) && !createdHereLater(r.key))
     const missing: Reference[] = []
     const reasons: string[] = []
     for (const r of dedupe(refs)) {
@@ -251,6 +256,12 @@ function addOverload(overloads: Map<string, Set<string>>, key: string) {
 }
 
 const dedupe = (refs: Reference[]) => [...new Map(refs.map((r) => [r.key + (r.bare ?? ''), r])).values()]
+
+// SET check_function_bodies = off, or select set_config('check_function_bodies', 'false', …) (pg_dump's header).
+function turnsOffBodyChecks(t: ChainTarget): boolean {
+  if (t.kind === 'VariableSetStmt') return t.ast.name === 'check_function_bodies' && /^(off|false|0)$/i.test(String(t.ast.args?.[0]?.A_Const?.sval?.sval ?? t.ast.args?.[0]?.A_Const?.boolval?.boolval ?? ''))
+  return t.kind === 'SelectStmt' && /set_config.{0,6}check_function_bodies/i.test(JSON.stringify(t.ast).replace(/[^a-z_(]+/gi, ''))
+}
 
 // The SQL body of a LANGUAGE sql function, parsed here (only the chain check reads it).
 const parseBody = (sql: string) => parseFragment(sql)
