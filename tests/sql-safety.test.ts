@@ -86,7 +86,7 @@ const GENERATORS: { rule: string; sql: (n: string, t: string) => string; setup?:
   { rule: 'create-domain', sql: (n) => `create domain ${q(`${n} dom`)} as text;` },
   { rule: 'create-role', sql: (n) => `create role ${q(`smk ${n} role`)} nologin;` },
   { rule: 'create-publication', sql: (n) => `create publication ${q(`${n} pub`)};` },
-  { rule: 'publication-add-table', sql: (n, t) => `create table if not exists ${t} (id int primary key);\nalter publication supabase_realtime add table ${t};` },
+  { rule: 'publication-add-table', sql: (_n, t) => `create table if not exists ${t} (id int primary key);\nalter publication supabase_realtime add table ${t};` },
   { rule: 'vault-create-secret', sql: (n) => `select vault.create_secret('v', ${lit(`${n} key`)});` },
   { rule: 'insert-without-on-conflict', sql: (n) => `insert into storage.buckets (id, name) values (${lit(n)}, ${lit(n)});` },
 ]

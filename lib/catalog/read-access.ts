@@ -54,7 +54,7 @@ export async function readPlatformRows(sql: Sql, relations: Relation[], data: re
   const buckets = present.buckets ? await readRows(sql, 'storage.buckets', 'storage bucket rows (storage.buckets)') : null
   let cronJobs: CronJob[] | null = null
   if (present.cron) {
-    const rows = await readOne(sql, 'cron jobs (cron.job)', 'SELECT', () => sql<Row[]>`
+    const rows = await readOne('cron jobs (cron.job)', 'SELECT', () => sql<Row[]>`
       select jobid::text as jobid, jobname, schedule, command, active, database, username from cron.job order by jobname nulls last, schedule, command, jobid`)
     cronJobs = rows.map((r) => ({
       jobid: s(r.jobid), jobname: r.jobname === null ? null : s(r.jobname), schedule: s(r.schedule), command: s(r.command), active: r.active !== false,
@@ -82,7 +82,7 @@ async function readRows(sql: Sql, qname: string, what: string): Promise<TableRow
     where a.attrelid = ${qname}::regclass and a.attnum > 0 and not a.attisdropped and a.attgenerated = '' order by a.attnum`
   const [schema, table] = await sql<{ schema: string; table: string }[]>`
     select n.nspname as schema, c.relname as table from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.oid = ${qname}::regclass`.then((r) => [r[0].schema, r[0].table])
-  const rows = await readOne(sql, what, 'SELECT', () => sql<{ row: string }[]>`
+  const rows = await readOne(what, 'SELECT', () => sql<{ row: string }[]>`
     select to_jsonb(t)::text as row from ${sql(schema)}.${sql(table)} t order by 1`)
   return { table: qname, columns: columns.map((c) => ({ name: c.name, ident: c.ident, identityAlways: c.always })), rows: rows.map((r) => r.row) }
 }

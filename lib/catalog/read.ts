@@ -305,7 +305,7 @@ async function readSequences(sql: Sql, withValues: boolean): Promise<(Sequence &
   const out: (Sequence & { identity: string | null })[] = []
   for (const r of rows) {
     const value = withValues
-      ? await readOne(sql, `sequence ${s(r.qname)}`, 'SELECT', () =>
+      ? await readOne(`sequence ${s(r.qname)}`, 'SELECT', () =>
         sql<{ last_value: string; is_called: boolean }[]>`select last_value::text, is_called from ${sql(s(r.schema))}.${sql(s(r.name))}`)
       : []
     out.push({
@@ -320,7 +320,7 @@ async function readSequences(sql: Sql, withValues: boolean): Promise<(Sequence &
 
 // A read that needs a privilege beyond the catalog's (a sequence's value, a table's rows): a permission error
 // becomes one sentence naming the object and the privilege.
-export async function readOne<T>(sql: Sql, object: string, privilege: string, read: () => Promise<T>): Promise<T> {
+export async function readOne<T>(object: string, privilege: string, read: () => Promise<T>): Promise<T> {
   try {
     return await read()
   } catch (err) {
