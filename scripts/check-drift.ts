@@ -19,7 +19,7 @@ import { colors, EXIT, toJson, useColor } from '../lib/run/output.ts'
 import { missingExtensionsWarning, standInsInUse, standInsNote } from '../lib/db/platform/extensions.ts'
 import { passwordOf, redact } from '../lib/run/redact.ts'
 import { confirmByName, processIo, runMain, scriptBody, type Flags, type Io } from '../lib/run/script.ts'
-import { describeShadow, majorSkewWarning, openShadow, serverVersion, type Shadow } from '../lib/db/shadow.ts'
+import { describeShadow, majorSkewWarning, serverVersion, withShadow } from '../lib/db/shadow.ts'
 
 export const USAGE = `Usage: npx tsx scripts/check-drift.ts [options]
 
@@ -97,32 +97,23 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
       const [remoteCatalog, history, remoteVersion] = await withDb(url, async (sql) => [await snapshotCatalog(sql), await readHistory(sql), await serverVersion(sql)] as const)
 
       // 3. Replay the files on the shadow, noting which file made each item.
-      let shadow: Shadow | undefined
-      let replay: Awaited<ReturnType<typeof replayWithProvenance>>
-      try {
-        shadow = await openShadow({ serverUrl: shadowUrl, app: SCRIPT, onNotice: () => {} })
+      const { replay, shadow } = await withShadow({ serverUrl: shadowUrl, app: SCRIPT, onNotice: () => {} }, async (sql, shadow) => {
         say(describeShadow(shadow))
         const skew = majorSkewWarning(shadow, remoteVersion.major)
         if (skew) say(`${SCRIPT}: warning: ${skew}.`)
         const lacking = missingExtensionsWarning(folder.files.map((f) => readMigration(f.path)), shadow.platform.missing)
         if (lacking) say(`${SCRIPT}: warning: ${lacking}.`)
-        // The shadow's notices ("already exists, skipping") are the files' business, not the user's.
-        const stubbed = shadow.platform.stubbed
-        replay = await withDb(shadow.url, async (sql) => {
-          const replayed = await replayWithProvenance(sql, folder.files)
-          const standIns = standInsNote(await standInsInUse(sql, stubbed))
-          if (standIns) say(`${SCRIPT}: ${standIns}.`)
-          return replayed
-        }, () => {})
-      } finally {
-        await shadow?.dispose()
-      }
+        const replayed = await replayWithProvenance(sql, folder.files)
+        const standIns = standInsNote(await standInsInUse(sql, shadow.platform.stubbed))
+        if (standIns) say(`${SCRIPT}: ${standIns}.`)
+        return { replay: replayed, shadow: { engine: shadow.engine, version: shadow.version } }
+      })
 
       // 4. Decide and report.
       const report = compareDrift(replay, remoteCatalog, history.rows.map((r) => r.version), ignore)
       const count = driftCount(report)
       if (flags.json) {
-        io.out(redact(toJson({ clean: count === 0, shadow: { engine: shadow!.engine, version: shadow!.version }, remoteMajor: remoteVersion.major, ...report }), secrets))
+        io.out(redact(toJson({ clean: count === 0, shadow, remoteMajor: remoteVersion.major, ...report }), secrets))
       } else {
         io.out(redact(render(report, relative(io.cwd, dir) || '.', useColor({ isTTY: io.stdoutIsTTY }, env)), secrets))
       }
@@ -132,8 +123,8 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
     }
   })
 
-  async function withDb<T>(target: string, body: (sql: Sql) => Promise<T>, onNotice = (m: string) => io.err(m)): Promise<T> {
-    const sql = await openConnection(target, { app: SCRIPT, onNotice })
+  async function withDb<T>(target: string, body: (sql: Sql) => Promise<T>): Promise<T> {
+    const sql = await openConnection(target, { app: SCRIPT, onNotice: (m: string) => io.err(m) })
     try {
       return await body(sql)
     } catch (err) {

@@ -5,8 +5,7 @@ import { describeChange, diffCatalogs, type Wording } from '../catalog/diff.ts'
 import { snapshotCatalog } from '../catalog/snapshot.ts'
 import type { MigrationFile } from '../cli/folder.ts'
 import { applyMigration } from '../cli/apply.ts'
-import { connect } from '../db/connect.ts'
-import { openShadow, type ShadowOptions } from '../db/shadow.ts'
+import { withShadow, type ShadowOptions } from '../db/shadow.ts'
 import type { Sql } from '../run/sql.ts'
 
 const WORDING: Wording = { added: 'on the database, not in the baseline', removed: 'in the baseline, not on the database' }
@@ -14,21 +13,14 @@ const WORDING: Wording = { added: 'on the database, not in the baseline', remove
 export type BaselineCheck = { differences: string[]; shadow: string }
 
 export async function baselineDifferences(remote: Sql, baseline: { file: string; text: string }, options: ShadowOptions): Promise<BaselineCheck> {
-  const shadow = await openShadow(options)
-  try {
-    const sql = connect(shadow.url, { app: options.app, onNotice: () => {} })
-    try {
-      const file: MigrationFile = { file: baseline.file, path: baseline.file, version: baseline.file.replace(/_.*$/, ''), name: '' }
-      const applied = await applyMigration(sql, file, { record: false, text: baseline.text })
-      if (!applied.ok) {
-        return { shadow: shadow.engine, differences: [`the baseline fails on the shadow at statement ${applied.index + 1}${applied.code ? ` (${applied.code})` : ''}: ${applied.message}`] }
-      }
-      const [mine, theirs] = [await snapshotCatalog(sql), await snapshotCatalog(remote)]
-      return { shadow: shadow.engine, differences: diffCatalogs(mine, theirs).map((c) => describeChange(c, WORDING)) }
-    } finally {
-      await sql.end({ timeout: 5 })
+  // The remote's snapshot first: an error there is the remote's, not the shadow's (withShadow names the shadow).
+  const theirs = await snapshotCatalog(remote)
+  return withShadow(options, async (sql, shadow) => {
+    const file: MigrationFile = { file: baseline.file, path: baseline.file, version: baseline.file.replace(/_.*$/, ''), name: '' }
+    const applied = await applyMigration(sql, file, { record: false, text: baseline.text })
+    if (!applied.ok) {
+      return { shadow: shadow.engine, differences: [`the baseline fails on the shadow at statement ${applied.index + 1}${applied.code ? ` (${applied.code})` : ''}: ${applied.message}`] }
     }
-  } finally {
-    await shadow.dispose()
-  }
+    return { shadow: shadow.engine, differences: diffCatalogs(await snapshotCatalog(sql), theirs).map((c) => describeChange(c, WORDING)) }
+  })
 }

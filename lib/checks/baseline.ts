@@ -7,8 +7,7 @@ import type { Sql } from '../run/sql.ts'
 import { KitError } from '../run/errors.ts'
 import { applyMigration } from '../cli/apply.ts'
 import { splitAndTrim } from '../cli/split.ts'
-import { connect, describeDbError } from '../db/connect.ts'
-import { openShadow, type ShadowEngine } from '../db/shadow.ts'
+import { withShadow, type ShadowEngine } from '../db/shadow.ts'
 import { describeChange, diffCatalogs } from '../catalog/diff.ts'
 import { filterModel, generateBaseline, renderBaseline } from '../catalog/generate.ts'
 import { readCatalogModel, type CatalogModel } from '../catalog/read.ts'
@@ -67,20 +66,10 @@ export async function makeBaseline(remote: Sql, options: BaselineOptions): Promi
 
   // 3. Apply twice on a fresh shadow with the platform shim, then compare the strict projections.
   const verifyStarted = Date.now()
-  const shadow = await openShadow({ serverUrl: options.shadowUrl, app: options.app, onNotice: options.onNotice })
-  try {
-    const sql = connect(shadow.url, { app: options.app, onNotice: () => {} })
-    try {
-      const diff = await applyAndCompare(sql, text, model, options)
-      return { ...base, verified: diff.length === 0, diff, shadow: { engine: shadow.engine, version: shadow.version, major: shadow.major }, timings: { dumpMs, verifyMs: Date.now() - verifyStarted } }
-    } catch (err) {
-      throw describeDbError(err, shadow.url)
-    } finally {
-      await sql.end({ timeout: 5 })
-    }
-  } finally {
-    await shadow.dispose()
-  }
+  return withShadow({ serverUrl: options.shadowUrl, app: options.app, onNotice: options.onNotice }, async (sql, shadow) => {
+    const diff = await applyAndCompare(sql, text, model, options)
+    return { ...base, verified: diff.length === 0, diff, shadow: { engine: shadow.engine, version: shadow.version, major: shadow.major }, timings: { dumpMs, verifyMs: Date.now() - verifyStarted } }
+  })
 }
 
 async function applyAndCompare(sql: Sql, text: string, remote: CatalogModel, options: BaselineOptions): Promise<string[]> {

@@ -6,7 +6,7 @@ import { snapshotCatalog } from '../catalog/snapshot.ts'
 import { listFolder, type Folder } from '../cli/folder.ts'
 import { readHistory } from '../cli/history.ts'
 import { describeDbError, openConnection } from '../db/connect.ts'
-import { openShadow } from '../db/shadow.ts'
+import { withShadow } from '../db/shadow.ts'
 import { isIgnored, readIdempotencyConfig } from '../run/kit-config.ts'
 import type { Sql } from '../run/sql.ts'
 import { checkSql, folderContext } from '../sql/idempotency.ts'
@@ -53,15 +53,12 @@ export async function diagnose(options: DiagnoseOptions): Promise<Diagnosis> {
   const sync = compareSync(folder, folder.files.map(readLocalText), remote.history, options.cliDir, clutterTexts(options.dir, folder))
 
   options.progress('replaying the files on a shadow database')
-  const shadow = await openShadow({ serverUrl: options.shadowUrl, app: options.app, onNotice: () => {} })
-  let replay: Awaited<ReturnType<typeof replayWithProvenance>>
-  try {
-    replay = await withDb(shadow.url, options.app, (sql) => replayWithProvenance(sql, folder.files))
-  } finally {
-    await shadow.dispose()
-  }
+  const { replay, shadow } = await withShadow({ serverUrl: options.shadowUrl, app: options.app, onNotice: () => {} }, async (sql, { engine, version }) => ({
+    replay: await replayWithProvenance(sql, folder.files),
+    shadow: { engine, version },
+  }))
   const drift = compareDrift(replay, remote.catalog, remote.history.rows.map((r) => r.version))
-  return { folder, notIdempotent, sync, drift, classified: classifyFiles(sync, drift, folder.files), shadow: { engine: shadow.engine, version: shadow.version } }
+  return { folder, notIdempotent, sync, drift, classified: classifyFiles(sync, drift, folder.files), shadow }
 }
 
 // As check-idempotent checks the folder, with the project's own settings (disabled rules, ignored paths).

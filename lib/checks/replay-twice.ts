@@ -4,13 +4,12 @@
 import { type Catalog, type CatalogItem, itemKey } from '../catalog/model.ts'
 import { snapshotCatalog, snapshotInTransaction } from '../catalog/snapshot.ts'
 import { describeChange, diffCatalogs, type CatalogChange } from '../catalog/diff.ts'
-import { connect, describeDbError } from '../db/connect.ts'
 import type { Sql } from '../run/sql.ts'
 import type { MigrationFile } from '../cli/folder.ts'
 import { applyMigration, inspectPartialFile, type ApplyFailure } from '../cli/apply.ts'
 import { createHistoryTable } from '../cli/history.ts'
 import { standInsInUse } from '../db/platform/extensions.ts'
-import { openShadow, type Shadow, type ShadowOptions } from '../db/shadow.ts'
+import { withShadow, type Shadow, type ShadowOptions } from '../db/shadow.ts'
 
 export type ReplayFinding =
   | { file: string; kind: 'error'; failure: ApplyFailure }
@@ -103,23 +102,12 @@ export type ReplayRun = { shadow: Pick<Shadow, 'engine' | 'version' | 'major' | 
 
 // The whole --replay check: a fresh shadow (dropped afterwards, also on error), the two passes, the findings.
 export async function replayOnShadow(files: readonly MigrationFile[], options: ShadowOptions): Promise<ReplayRun> {
-  const shadow = await openShadow(options)
-  try {
-    // The files' notices ("already exists, skipping") are expected on a second run; they are not the user's business.
-    const sql = connect(shadow.url, { app: options.app, onNotice: () => {} })
-    try {
-      const report = await replayTwice(sql, files)
-      const { engine, version, major, startMs } = shadow
-      const stubs = await standInsInUse(sql, shadow.platform.stubbed)
-      return { shadow: { engine, version, major, startMs, missing: shadow.platform.missing, stubs }, report }
-    } catch (err) {
-      throw describeDbError(err, shadow.url)
-    } finally {
-      await sql.end({ timeout: 5 })
-    }
-  } finally {
-    await shadow.dispose()
-  }
+  return withShadow(options, async (sql, shadow) => {
+    const report = await replayTwice(sql, files)
+    const { engine, version, major, startMs } = shadow
+    const stubs = await standInsInUse(sql, shadow.platform.stubbed)
+    return { shadow: { engine, version, major, startMs, missing: shadow.platform.missing, stubs }, report }
+  })
 }
 
 // One line per file that got no verdict: the statement, the SQLSTATE, what it makes before that.

@@ -9,6 +9,7 @@ import { onInterrupt } from '../run/cleanup.ts'
 import { KitError } from '../run/errors.ts'
 import { applyPlatformShim, setPlatformSearchPath, type ShimReport } from './platform/shim.ts'
 import { passwordOf, redact } from '../run/redact.ts'
+import type { Sql } from '../run/sql.ts'
 
 export type ShadowEngine = 'server' | 'pglite'
 export type Shadow = {
@@ -53,6 +54,24 @@ async function shimmedPglite(options: ShadowOptions): Promise<{ db: PGlite; plat
   return { db: await createPglite(entry.dataDir), platform: entry.platform }
 }
 
+// A shadow for the length of `body`: opened, connected, always disconnected and dropped (also when `body` throws).
+// The connection drops the files' notices ("already exists, skipping"): on a replay they are expected.
+export async function withShadow<T>(options: ShadowOptions, body: (sql: Sql, shadow: Shadow) => Promise<T>): Promise<T> {
+  const shadow = await openShadow(options)
+  try {
+    const sql = connect(shadow.url, { app: options.app, onNotice: () => {} })
+    try {
+      return await body(sql, shadow)
+    } catch (err) {
+      throw describeDbError(err, shadow.url)
+    } finally {
+      await sql.end({ timeout: 5 })
+    }
+  } finally {
+    await shadow.dispose()
+  }
+}
+
 export function shadowSource(options: ShadowOptions): ShadowSource {
   const serverUrl = options.serverUrl
   if (serverUrl) return { open: () => openServerShadow(serverUrl, options), close: async () => {} }
@@ -81,7 +100,7 @@ export function describeShadow(shadow: Pick<Shadow, 'engine' | 'version' | 'star
   return `shadow: ${name}, PostgreSQL ${shadow.version} (ready in ${(shadow.startMs / 1000).toFixed(1)} s)`
 }
 
-export async function serverVersion(sql: ReturnType<typeof connect>): Promise<{ version: string; major: number }> {
+export async function serverVersion(sql: Sql): Promise<{ version: string; major: number }> {
   const [row] = await sql<{ version: string; num: number }[]>`
     select current_setting('server_version') as version, current_setting('server_version_num')::int as num`
   return { version: row.version, major: Math.floor(row.num / 10000) }
