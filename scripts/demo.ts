@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { $ } from 'zx'
+import { $, type ProcessPromise } from 'zx'
 import { installedCli } from '../lib/cli/binary.ts'
 import { applyChain } from '../lib/cli/apply.ts'
 import { listFolder } from '../lib/cli/folder.ts'
@@ -62,7 +62,12 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
 
     const tmp = mkdtempSync(join(tmpdir(), 'migration-kit-demo-'))
     let remote: Shadow | undefined
+    // The command running now, if any: on Ctrl-C it is stopped (with its children) before its folder and database go.
+    let running: ProcessPromise | undefined
     const cleanUp = async () => {
+      if (running) await running.kill().catch(() => {
+        // It ended between the check and the signal: nothing left to stop.
+      })
       await remote?.dispose()
       rmSync(tmp, { recursive: true, force: true })
     }
@@ -77,15 +82,21 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
       const history = readRemoteHistory(EXAMPLE)
       say(`${pushedMigrations(EXAMPLE).length} migrations pushed through ${history.pushedThrough}, then ${history.byHand.join(', ')} run by hand with no history row`)
 
-      // 2. The project as its owner has it; the kit's packages where `npx tsx` finds them, as in a repository that
-      //    installed the kit.
+      // 2. The project as its owner has it, in the temporary folder (the plan's steps move and write files).
       const project = join(tmp, 'project')
       cpSync(join(EXAMPLE, 'supabase'), join(project, 'supabase'), { recursive: true })
       const { FORCE_COLOR: _color, DATABASE_URL: _db, SHADOW_DATABASE_URL: _shadow, ...inherited } = env
       const shellEnv = { ...inherited, SUPABASE_DB_URL: remote.url, NO_COLOR: '1', PATH: `${join(KIT, 'node_modules', '.bin')}${delimiter}${env.PATH ?? ''}` }
       // `npx tsx` runs the kit's own tsx, as npx would find it in a repository that installed the kit; called
       // directly, without npm's start-up (a second or more per command on a busy machine).
-      const sh = (command: string) => $({ cwd: project, env: shellEnv, nothrow: true, quiet: true, input: '' })`bash -c ${`${NPX_TSX}\n${command}`}`
+      const sh = async (command: string) => {
+        running = $({ cwd: project, env: shellEnv, nothrow: true, quiet: true, input: '' })`bash -c ${`${NPX_TSX}\n${command}`}`
+        try {
+          return await running
+        } finally {
+          running = undefined
+        }
+      }
       const kit = `npx tsx ${relative(project, join(KIT, 'scripts'))}`
       say(`copied ${listFolder(join(project, 'supabase', 'migrations')).files.length} migration files into a temporary folder; SUPABASE_DB_URL points at the embedded database`)
 
@@ -140,7 +151,8 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
       }
 
       const clean = same && files.clutter.length === 0 && runsTwice
-      io.out(`\n${clean ? 'Rescued' : 'Not clean'} in ${seconds()} s: in sync, every file runs twice. The temporary folder and database are removed.`)
+      const verdict = clean ? 'Rescued' : `Not clean (${[!same && 'history and folder differ', files.clutter.length && 'clutter left', !runsTwice && 'not every file runs twice'].filter(Boolean).join(', ')})`
+      io.out(`\n${verdict} in ${seconds()} s${clean ? ': in sync, every file runs twice' : ''}. The temporary folder and database are removed.`)
       return clean ? EXIT.clean : EXIT.findings
     } finally {
       release()
