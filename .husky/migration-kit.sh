@@ -33,8 +33,9 @@ kit_find() {
     KIT=$1
   fi
   KIT=$(cd "$KIT" && pwd)
-  kit_rel=$(kit_relative "$KIT")
-  kit_skip=${MIGRATION_KIT_SKIP-"$kit_rel/tests/fixtures/ $kit_rel/examples/"}
+  kit_pre="$(kit_relative "$KIT")/"
+  [ "$kit_pre" = ./ ] && kit_pre=
+  kit_skip=${MIGRATION_KIT_SKIP-"${kit_pre}tests/fixtures/ ${kit_pre}examples/"}
   d=$KIT
   while [ ! -x "$d/node_modules/.bin/tsx" ]; do
     [ "$d" = / ] && kit_fail "no node_modules/.bin/tsx in $KIT or above it. Run npm install (tsx is one of the kit's dependencies)."
