@@ -8,8 +8,8 @@
 # A hook that cannot find the kit or tsx fails with one line; it never passes without checking.
 
 # Projects under the folders in MIGRATION_KIT_SKIP (space-separated, relative to the repository root) are left
-# alone, each with a line saying so. Unset, it is the kit's own test fixtures (<kit>/tests/fixtures/), which are
-# broken on purpose; a copied kit has no tests/ folder.
+# alone, each with a line saying so. Unset, it is the kit's own test fixtures and examples (<kit>/tests/fixtures/,
+# <kit>/examples/, the demo's broken project), which are broken on purpose; a copied kit has neither folder.
 
 kit_fail() {
   echo "migration-kit: $1" >&2
@@ -33,8 +33,9 @@ kit_find() {
     KIT=$1
   fi
   KIT=$(cd "$KIT" && pwd)
-  kit_skip=${MIGRATION_KIT_SKIP-$(kit_relative "$KIT")/tests/fixtures/}
-  kit_skip=${kit_skip#./}
+  kit_pre="$(kit_relative "$KIT")/"
+  [ "$kit_pre" = ./ ] && kit_pre=
+  kit_skip=${MIGRATION_KIT_SKIP-"${kit_pre}tests/fixtures/ ${kit_pre}examples/"}
   d=$KIT
   while [ ! -x "$d/node_modules/.bin/tsx" ]; do
     [ "$d" = / ] && kit_fail "no node_modules/.bin/tsx in $KIT or above it. Run npm install (tsx is one of the kit's dependencies)."
@@ -63,6 +64,7 @@ kit_projects() {
 # True (and says so) when a project is under MIGRATION_KIT_SKIP.
 kit_skipped() {
   for s in $kit_skip; do
+    s=${s#./}
     case "$1/" in
       "${s%/}"/*)
         echo "migration-kit: $1 not checked (under MIGRATION_KIT_SKIP=$kit_skip)."

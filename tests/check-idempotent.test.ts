@@ -14,7 +14,7 @@ import { failingStatements, inRolledBackTransaction, runFile, tryAndUndo } from 
 import { runScript } from './helpers/run.ts'
 
 const CORPUS = fileURLToPath(new URL('./fixtures/idempotency/', import.meta.url))
-const SEED = fileURLToPath(new URL('./fixtures/seed/supabase/migrations/', import.meta.url))
+const SEED = fileURLToPath(new URL('../examples/broken-project/supabase/migrations/', import.meta.url))
 
 // The statement a finding points at: its line/column back to a string index.
 function indexOf(text: string, f: Finding): number {
@@ -148,7 +148,7 @@ corpus('the seed project (written independently of the checker): exact confusion
   assert.equal(readdirSync(SEED).sort(), [...folder.files.map((f) => f.file), ...folder.skipped.map((f) => f.file)].sort())
   assert.equal(folder.skipped.map((f) => f.file), SEED_CLUTTER)
   const c = await measure(readSql(SEED, folder.files.map((f) => f.file)))
-  printFigures('seed project (tests/fixtures/seed/supabase/migrations)', c)
+  printFigures('seed project (examples/broken-project/supabase/migrations)', c)
   assert.is(c.files, SEED_FILES)
   assert.equal(c.skipped, SEED_FIRST_RUN_FAILURES)
   assert.equal(confusion(c), SEED_FIGURES)

@@ -70,7 +70,7 @@ doctor('plans a baseline reset for the seed project that keeps the unfinished mi
   const { report } = await runJson(['--db-url', ctx.url, ...(await shadowArgs())])
   const plan = report.plan as { step: number; title: string; command: string; destructive: boolean; why: string }[]
   const keep = '--keep-pending 20251213214545,20251214000000,20251214100000'
-  const kit = `npx tsx ${join('..', '..', '..', 'scripts')}`
+  const kit = `npx tsx ${join('..', '..', 'scripts')}`
   // The CLI found here (npm supabase 3.x) takes --remote=<url>; the commands never hold the URL itself.
   const cli = report.findings.supabaseCli ? supabase({ major: Number(report.findings.supabaseCli.split('.')[0]) }, 'db push') : supabase({ major: null }, 'db push')
   assert.equal(plan.map((s) => [s.step, s.command, s.destructive]), [

@@ -3,16 +3,14 @@
 // and a builder for its "remote" database, so every test can start from the state the report describes.
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { connect } from '../../lib/db/connect.ts'
-import { listFolder, readMigration, type MigrationFile } from '../../lib/cli/folder.ts'
-import { createHistoryTable } from '../../lib/cli/history.ts'
-import { applyPlatformShim } from '../../lib/db/platform/shim.ts'
-import { applyMigration } from '../../lib/cli/apply.ts'
+import { buildExampleRemote, pushedMigrations } from '../../lib/db/example-remote.ts'
 
-// The project root: the CLI needs supabase/config.toml here (run it with this as cwd).
-export const SEED_ROOT = fileURLToPath(new URL('../fixtures/seed', import.meta.url))
+// The project root: the CLI needs supabase/config.toml here (run it with this as cwd). It is the kit's example of a
+// broken project, which the demo rescues (remote/history.json says how its remote was reached; the constants below
+// name the same facts for the tests).
+export const SEED_ROOT = fileURLToPath(new URL('../../examples/broken-project', import.meta.url))
 export const SEED_MIGRATIONS = join(SEED_ROOT, 'supabase', 'migrations')
-// What the remote holds beyond the local files: SQL only, never read by the CLI (it sits outside supabase/).
+// What the remote holds beyond the local files: never read by the CLI (it sits outside supabase/).
 export const SEED_REMOTE_DIR = join(SEED_ROOT, 'remote')
 
 // "Last applied migration: 20251213160000" in the report.
@@ -36,41 +34,9 @@ export const SEED_CLUTTER: readonly string[] = [
   '20251213082550_consolidated_clean_schema.sql.skip',
 ]
 
-// A migration file kept in remote/ (its text is what ran on the remote), described as the CLI would name it.
-function remoteFile(version: string): MigrationFile {
-  const file = listFolder(SEED_REMOTE_DIR).files.find((f) => f.version === version)
-  if (!file) throw new Error(`seed fixture: no remote/${version}_*.sql`)
-  return file
-}
-
 // The migrations the remote history holds, in the order `db push` applied them, each with the text that ran.
-export function seedRemoteHistory(): { file: MigrationFile; text: string }[] {
-  const local = listFolder(SEED_MIGRATIONS).files.filter((f) => f.version <= SEED_LAST_REMOTE && !SEED_LOCAL_ONLY.includes(f.version))
-  const edited = remoteFile(SEED_EDITED_VERSION)
-  const entries = local.map((file) => ({ file, text: readMigration(file.version === SEED_EDITED_VERSION ? edited.path : file.path) }))
-  const renamed = remoteFile(SEED_REMOTE_ONLY)
-  entries.push({ file: renamed, text: readMigration(renamed.path) })
-  // All versions have 14 digits, so text order is the CLI's order.
-  return entries.sort((a, b) => (a.file.version < b.file.version ? -1 : 1))
-}
+export const seedRemoteHistory = () => pushedMigrations(SEED_ROOT)
 
 // On an empty database: the platform, the history through 20251213160000 as `db push` wrote it, then what
 // happened outside migrations (half-applied file, dashboard edits, rows), none of which has a history row.
-export async function buildSeedRemote(url: string): Promise<void> {
-  const sql = connect(url, { app: 'seed-fixture' })
-  try {
-    await applyPlatformShim(sql)
-    await createHistoryTable(sql)
-    for (const { file, text } of seedRemoteHistory()) {
-      const result = await applyMigration(sql, file, { record: true, text })
-      if (!result.ok) throw new Error(`seed fixture: ${result.file} failed at statement ${result.index}: ${result.message} (${result.code})`)
-    }
-    for (const name of ['half-applied.sql', 'hand-edits.sql', 'data.sql']) {
-      // Whole scripts over the simple protocol, as the dashboard's SQL editor runs them.
-      await sql.unsafe(readMigration(join(SEED_REMOTE_DIR, name)))
-    }
-  } finally {
-    await sql.end({ timeout: 5 })
-  }
-}
-
+export const buildSeedRemote = (url: string): Promise<void> => buildExampleRemote(url, SEED_ROOT)
