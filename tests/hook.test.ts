@@ -383,7 +383,7 @@ copy.after((ctx) => rmSync(ctx.repo, { recursive: true, force: true }))
 copy('the npm install lines pin exactly the runtime dependencies and husky, as the kit does', () => {
   const installs = STEPS.filter((l) => l.startsWith('npm install'))
   assert.is(installs.length, 2)
-  const { husky: _, supabase: _s, typescript: _t, uvu: _u, '@types/node': _n, ...dev } = KIT_PACKAGE.devDependencies
+  const { husky: _, supabase: _s, typescript: _t, uvu: _u, 'fast-check': _f, '@types/node': _n, ...dev } = KIT_PACKAGE.devDependencies
   assert.equal(dev, {}, 'a new devDependency: say in the README whether a copy needs it')
   assert.equal(specs(installs[0]), KIT_PACKAGE.dependencies)
   assert.match(installs[1], '--save-dev')
