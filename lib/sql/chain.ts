@@ -9,7 +9,7 @@ import { parseFragment, type Node } from './parse.ts'
 import { PLACEHOLDER } from './plpgsql.ts'
 import { referencesOf, typeSql, type Reference } from './references.ts'
 import { createdFnKey, literal, quoted, rangeVarName, relKey } from './rules/shared.ts'
-import { applyEffects, isBareFn, present, type State } from './state.ts'
+import { applyEffects, copyOnWrite, indexed, isBareFn, present, type State } from './state.ts'
 
 export type ChainTarget = { kind: string; ast: Node }
 type Removal = { file: number; how: string }
@@ -19,7 +19,9 @@ type Def = FnDef | ViewDef
 
 export type Chain = {
   files: string[]
-  end: State
+  end: Map<string, string | undefined>
+  // The function keys of `end`, in its order (each file's check starts its overloads from them).
+  endFunctions: string[]
   removedBy: Map<string, Removal>
   // `fn:s.f` → the last removal of any function of that name.
   removedFns: Map<string, Removal>
@@ -44,10 +46,11 @@ const concrete = (effects: Effect[]) => effects.filter((e) => !JSON.stringify(e)
 const describeKey = (key: string) => key.replace(/^[a-z]+:/, '')
 
 export function buildChain(files: readonly { file: string; targets: readonly ChainTarget[] }[]): Chain {
-  const chain: Chain = { files: files.map((f) => f.file), end: new Map(), removedBy: new Map(), removedFns: new Map(), defs: new Map(), fnCreatedIn: new Map() }
+  const chain: Chain = { files: files.map((f) => f.file), end: new Map(), endFunctions: [], removedBy: new Map(), removedFns: new Map(), defs: new Map(), fnCreatedIn: new Map() }
+  const end = indexed(chain.end)
   files.forEach((f, n) => {
     for (const t of f.targets) {
-      applyEffects(chain.end, concrete(effectsOf(t.kind, t.ast)), (key, to) => {
+      applyEffects(end, concrete(effectsOf(t.kind, t.ast)), (key, to) => {
         const removal = { file: n, how: to ? `renames or moves it to ${describeKey(to)}` : 'drops it' }
         chain.removedBy.set(key, removal)
         if (key.startsWith('fn:')) chain.removedFns.set(key.replace(/\(.*$/, ''), removal)
@@ -61,6 +64,7 @@ export function buildChain(files: readonly { file: string; targets: readonly Cha
       if (t.kind === 'RenameStmt' && t.ast.renameType === 'OBJECT_COLUMN') renameViewColumn(chain.defs, t.ast)
     }
   })
+  for (const k of chain.end.keys()) if (k.startsWith('fn:')) chain.endFunctions.push(k)
   return chain
 }
 
@@ -165,7 +169,7 @@ export type Guarded = (index: number, names: string[], conditions: string[]) => 
 export function checkAgainstChain(chain: Chain, file: string, targets: readonly ChainTarget[], guarded: Guarded): ChainFinding[] {
   const self = chain.files.indexOf(file)
   if (self < 0) return []
-  const state: State = new Map(chain.end)
+  const state: State = copyOnWrite(chain.end)
   const defs = new Map<string, Def | undefined>()
   const defOf = (key: string) => (defs.has(key) ? defs.get(key) : chain.defs.get(key))
   const effects = targets.map((t) => concrete(effectsOf(t.kind, t.ast)))
@@ -173,7 +177,7 @@ export function checkAgainstChain(chain: Chain, file: string, targets: readonly 
   const out: ChainFinding[] = []
   // Overloads by bare name in the state (a call needs one; COMMENT ON FUNCTION f needs exactly one).
   const overloads = new Map<string, Set<string>>()
-  for (const k of state.keys()) if (k.startsWith('fn:')) addOverload(overloads, k)
+  for (const k of chain.endFunctions) addOverload(overloads, k)
 
   // pg_dump-style files turn check_function_bodies off: their SQL function bodies are not resolved at CREATE.
   const bodies = targets.some(turnsOffBodyChecks) ? () => null : parseBody
