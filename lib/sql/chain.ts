@@ -20,8 +20,8 @@ type Def = FnDef | ViewDef
 export type Chain = {
   files: string[]
   end: Map<string, string | undefined>
-  // The function keys of `end`, in its order (each file's check starts its overloads from them).
-  endFunctions: string[]
+  // The function keys of `end` by bare name, in its order (each file's check starts its overloads from them).
+  endOverloads: Map<string, Set<string>>
   removedBy: Map<string, Removal>
   // `fn:s.f` → the last removal of any function of that name.
   removedFns: Map<string, Removal>
@@ -46,7 +46,7 @@ const concrete = (effects: Effect[]) => effects.filter((e) => !JSON.stringify(e)
 const describeKey = (key: string) => key.replace(/^[a-z]+:/, '')
 
 export function buildChain(files: readonly { file: string; targets: readonly ChainTarget[] }[]): Chain {
-  const chain: Chain = { files: files.map((f) => f.file), end: new Map(), endFunctions: [], removedBy: new Map(), removedFns: new Map(), defs: new Map(), fnCreatedIn: new Map() }
+  const chain: Chain = { files: files.map((f) => f.file), end: new Map(), endOverloads: new Map(), removedBy: new Map(), removedFns: new Map(), defs: new Map(), fnCreatedIn: new Map() }
   const end = indexed(chain.end)
   files.forEach((f, n) => {
     for (const t of f.targets) {
@@ -64,7 +64,7 @@ export function buildChain(files: readonly { file: string; targets: readonly Cha
       if (t.kind === 'RenameStmt' && t.ast.renameType === 'OBJECT_COLUMN') renameViewColumn(chain.defs, t.ast)
     }
   })
-  for (const k of chain.end.keys()) if (k.startsWith('fn:')) chain.endFunctions.push(k)
+  for (const k of chain.end.keys()) if (k.startsWith('fn:')) addOverload(chain.endOverloads, k)
   return chain
 }
 
@@ -176,8 +176,13 @@ export function checkAgainstChain(chain: Chain, file: string, targets: readonly 
   const later = (n: number) => chain.files[n]
   const out: ChainFinding[] = []
   // Overloads by bare name in the state (a call needs one; COMMENT ON FUNCTION f needs exactly one).
+  // (Copied from the end state's when first used: most files call few of the folder's functions.)
   const overloads = new Map<string, Set<string>>()
-  for (const k of chain.endFunctions) addOverload(overloads, k)
+  const overloadsOf = (bare: string) => {
+    let found = overloads.get(bare)
+    if (!found) overloads.set(bare, (found = new Set(chain.endOverloads.get(bare))))
+    return found
+  }
 
   // pg_dump-style files turn check_function_bodies off: their SQL function bodies are not resolved at CREATE.
   const bodies = targets.some(turnsOffBodyChecks) ? () => null : parseBody
@@ -199,15 +204,15 @@ export function checkAgainstChain(chain: Chain, file: string, targets: readonly 
       const name = r.key.replace(/\(.*$/, '').replace(/^.*[.:]/, '')
       if (guarded(k, [name], [CONDITION[kind], CODE[kind]])) continue
       if (r.bare) {
-        const found = overloads.get(r.key)
-        if (r.bare === 'unique' && found && found.size > 1) {
+        const found = overloadsOf(r.key)
+        if (r.bare === 'unique' && found.size > 1) {
           const added = [...found].map((f) => chain.fnCreatedIn.get(f)).filter((n): n is number => n !== undefined && n > self)
           if (added.length > 0 && !guarded(k, [name], ['ambiguous_function', '42725'])) {
             out.push({ index: k, rule: 'chain-ambiguous-function', message: `${r.what} is not unique after ${later(Math.max(...added))} adds an overload: re-running this file after it fails (42725); name the argument types` })
           }
           continue
         }
-        if (found && found.size > 0) continue
+        if (found.size > 0) continue
         if (r.onlyIfAmbiguous) continue
         const who = remover(r.key, chain.removedFns.get(r.key))
         if (who) (missing.push(r), reasons.push(`${r.what} (${who}; ${CODE.fn})`))
@@ -239,11 +244,11 @@ export function checkAgainstChain(chain: Chain, file: string, targets: readonly 
 
     // The statement runs (as the figures are measured: a failing statement is judged as if in a savepoint).
     for (const e of effects[k]) {
-      if (e.op === 'create' && e.key.startsWith('fn:')) addOverload(overloads, e.key)
+      if (e.op === 'create' && e.key.startsWith('fn:')) overloadsOf(bareFn(e.key)).add(e.key)
     }
     applyEffects(state, effects[k], (key, to) => {
-      if (key.startsWith('fn:')) overloads.get(key.replace(/\(.*$/, ''))?.delete(key)
-      if (to?.startsWith('fn:')) addOverload(overloads, to)
+      if (key.startsWith('fn:')) overloadsOf(bareFn(key)).delete(key)
+      if (to?.startsWith('fn:')) overloadsOf(bareFn(to)).add(to)
       defs.set(key, undefined)
     })
     if (def) defs.set(def.key, def.def)
@@ -253,8 +258,10 @@ export function checkAgainstChain(chain: Chain, file: string, targets: readonly 
 
 const optional = (condition: string | null) => (condition ? [condition] : undefined)
 
+const bareFn = (key: string) => key.replace(/\(.*$/, '')
+
 function addOverload(overloads: Map<string, Set<string>>, key: string) {
-  const bare = key.replace(/\(.*$/, '')
+  const bare = bareFn(key)
   if (!overloads.has(bare)) overloads.set(bare, new Set())
   overloads.get(bare)!.add(key)
 }
