@@ -5,8 +5,8 @@
 // 17 accepts everything 15 accepts in migrations (17 only adds syntax such as MERGE … RETURNING and JSON_TABLE).
 // Parsing with 15 would reject valid migrations of PG17 projects; the reverse gap is only newer syntax that a PG15
 // project would fail on when it runs anyway.
-import { setFlagsFromString } from 'node:v8'
 import { loadModule, parseSync } from 'libpg-query'
+import { baselineWasmOnly } from '../run/wasm.ts'
 import { lex } from './lexer.ts'
 import { split } from '../cli/split.ts'
 
@@ -34,11 +34,7 @@ export type ParsedFile = { text: string; statements: Statement[]; problems: Pars
 let loaded = false
 export async function loadParser(): Promise<void> {
   if (!loaded) {
-    // Liftoff only, V8's baseline WebAssembly compiler, without TurboFan's optimised pass on top: that pass over the
-    // parser's whole module costs more CPU than it saves (0.55 s, which Node also waits for before it exits; 1,000
-    // files parse in 0.45 s of CPU with Liftoff alone, 1.1 s with both). The flag is process-wide: WebAssembly
-    // compiled after it (PGlite, in a script that loads both) is compiled the same way.
-    setFlagsFromString('--liftoff-only')
+    baselineWasmOnly()
     await loadModule()
   }
   loaded = true
