@@ -127,14 +127,20 @@ function makeChecker(inputs: Inputs, config: IdempotencyConfig): Checker {
 
 function check(inputs: Inputs, checker: Checker, ignore: (input: InputFile) => boolean) {
   const results: FileResult[] = inputs.extra.map((e) => ({ file: e.display, findings: e.findings, suppressed: 0 }))
+  const byFile = new Map<string, FileResult>()
+  for (const r of results) if (!byFile.has(r.file)) byFile.set(r.file, r)
   const plans = new Map<string, FileReport['plans']>()
   for (const input of inputs.files) {
     if (ignore(input)) continue
     const r = checker(input)
     plans.set(input.display, r.plans)
-    const known = results.find((x) => x.file === input.display)
+    const known = byFile.get(input.display)
     if (known) known.findings.push(...r.findings)
-    else results.push({ file: input.display, findings: r.findings, suppressed: r.suppressed })
+    else {
+      const result = { file: input.display, findings: r.findings, suppressed: r.suppressed }
+      results.push(result)
+      byFile.set(result.file, result)
+    }
   }
   return { results, plans }
 }

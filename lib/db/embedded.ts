@@ -14,6 +14,7 @@ import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto'
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+import { baselineWasmOnly } from '../run/wasm.ts'
 import { PLATFORM_SEARCH_PATH } from './platform/shim.ts'
 import { STUB_EXTENSIONS, stubControlFiles } from './platform/stubs.ts'
 
@@ -36,6 +37,7 @@ const PGLITE_START_PARAMS = (PGlite as unknown as { defaultStartParams: string[]
 // A PGlite that can create what a Supabase project's migrations create: the contrib extensions above, and the
 // stubbed ones no WASM build has. `dataDir` (a dumpDataDir() tarball) skips initdb, the slow part of the start.
 export async function createPglite(dataDir?: Blob): Promise<PGlite> {
+  baselineWasmOnly()
   const db = await PGlite.create({ extensions: PGLITE_EXTENSIONS, startParams: PGLITE_START_PARAMS, ...(dataDir ? { loadDataDir: dataDir } : {}) })
   installStubExtensions(db)
   return db

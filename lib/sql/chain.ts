@@ -9,7 +9,7 @@ import { parseFragment, type Node } from './parse.ts'
 import { PLACEHOLDER } from './plpgsql.ts'
 import { referencesOf, typeSql, type Reference } from './references.ts'
 import { createdFnKey, literal, quoted, rangeVarName, relKey } from './rules/shared.ts'
-import { applyEffects, isBareFn, present, type State } from './state.ts'
+import { applyEffects, copyOnWrite, indexed, isBareFn, present, type State } from './state.ts'
 
 export type ChainTarget = { kind: string; ast: Node }
 type Removal = { file: number; how: string }
@@ -19,7 +19,9 @@ type Def = FnDef | ViewDef
 
 export type Chain = {
   files: string[]
-  end: State
+  end: Map<string, string | undefined>
+  // The function keys of `end` by bare name, in its order (each file's check starts its overloads from them).
+  endOverloads: Map<string, Set<string>>
   removedBy: Map<string, Removal>
   // `fn:s.f` → the last removal of any function of that name.
   removedFns: Map<string, Removal>
@@ -44,10 +46,11 @@ const concrete = (effects: Effect[]) => effects.filter((e) => !JSON.stringify(e)
 const describeKey = (key: string) => key.replace(/^[a-z]+:/, '')
 
 export function buildChain(files: readonly { file: string; targets: readonly ChainTarget[] }[]): Chain {
-  const chain: Chain = { files: files.map((f) => f.file), end: new Map(), removedBy: new Map(), removedFns: new Map(), defs: new Map(), fnCreatedIn: new Map() }
+  const chain: Chain = { files: files.map((f) => f.file), end: new Map(), endOverloads: new Map(), removedBy: new Map(), removedFns: new Map(), defs: new Map(), fnCreatedIn: new Map() }
+  const end = indexed(chain.end)
   files.forEach((f, n) => {
     for (const t of f.targets) {
-      applyEffects(chain.end, concrete(effectsOf(t.kind, t.ast)), (key, to) => {
+      applyEffects(end, concrete(effectsOf(t.kind, t.ast)), (key, to) => {
         const removal = { file: n, how: to ? `renames or moves it to ${describeKey(to)}` : 'drops it' }
         chain.removedBy.set(key, removal)
         if (key.startsWith('fn:')) chain.removedFns.set(key.replace(/\(.*$/, ''), removal)
@@ -61,6 +64,7 @@ export function buildChain(files: readonly { file: string; targets: readonly Cha
       if (t.kind === 'RenameStmt' && t.ast.renameType === 'OBJECT_COLUMN') renameViewColumn(chain.defs, t.ast)
     }
   })
+  for (const k of chain.end.keys()) if (k.startsWith('fn:')) addOverload(chain.endOverloads, k)
   return chain
 }
 
@@ -165,15 +169,20 @@ export type Guarded = (index: number, names: string[], conditions: string[]) => 
 export function checkAgainstChain(chain: Chain, file: string, targets: readonly ChainTarget[], guarded: Guarded): ChainFinding[] {
   const self = chain.files.indexOf(file)
   if (self < 0) return []
-  const state: State = new Map(chain.end)
+  const state: State = copyOnWrite(chain.end)
   const defs = new Map<string, Def | undefined>()
   const defOf = (key: string) => (defs.has(key) ? defs.get(key) : chain.defs.get(key))
   const effects = targets.map((t) => concrete(effectsOf(t.kind, t.ast)))
   const later = (n: number) => chain.files[n]
   const out: ChainFinding[] = []
   // Overloads by bare name in the state (a call needs one; COMMENT ON FUNCTION f needs exactly one).
+  // (Copied from the end state's when first used: most files call few of the folder's functions.)
   const overloads = new Map<string, Set<string>>()
-  for (const k of state.keys()) if (k.startsWith('fn:')) addOverload(overloads, k)
+  const overloadsOf = (bare: string) => {
+    let found = overloads.get(bare)
+    if (!found) overloads.set(bare, (found = new Set(chain.endOverloads.get(bare))))
+    return found
+  }
 
   // pg_dump-style files turn check_function_bodies off: their SQL function bodies are not resolved at CREATE.
   const bodies = targets.some(turnsOffBodyChecks) ? () => null : parseBody
@@ -195,15 +204,15 @@ export function checkAgainstChain(chain: Chain, file: string, targets: readonly 
       const name = r.key.replace(/\(.*$/, '').replace(/^.*[.:]/, '')
       if (guarded(k, [name], [CONDITION[kind], CODE[kind]])) continue
       if (r.bare) {
-        const found = overloads.get(r.key)
-        if (r.bare === 'unique' && found && found.size > 1) {
+        const found = overloadsOf(r.key)
+        if (r.bare === 'unique' && found.size > 1) {
           const added = [...found].map((f) => chain.fnCreatedIn.get(f)).filter((n): n is number => n !== undefined && n > self)
           if (added.length > 0 && !guarded(k, [name], ['ambiguous_function', '42725'])) {
             out.push({ index: k, rule: 'chain-ambiguous-function', message: `${r.what} is not unique after ${later(Math.max(...added))} adds an overload: re-running this file after it fails (42725); name the argument types` })
           }
           continue
         }
-        if (found && found.size > 0) continue
+        if (found.size > 0) continue
         if (r.onlyIfAmbiguous) continue
         const who = remover(r.key, chain.removedFns.get(r.key))
         if (who) (missing.push(r), reasons.push(`${r.what} (${who}; ${CODE.fn})`))
@@ -235,11 +244,11 @@ export function checkAgainstChain(chain: Chain, file: string, targets: readonly 
 
     // The statement runs (as the figures are measured: a failing statement is judged as if in a savepoint).
     for (const e of effects[k]) {
-      if (e.op === 'create' && e.key.startsWith('fn:')) addOverload(overloads, e.key)
+      if (e.op === 'create' && e.key.startsWith('fn:')) overloadsOf(bareFn(e.key)).add(e.key)
     }
     applyEffects(state, effects[k], (key, to) => {
-      if (key.startsWith('fn:')) overloads.get(key.replace(/\(.*$/, ''))?.delete(key)
-      if (to?.startsWith('fn:')) addOverload(overloads, to)
+      if (key.startsWith('fn:')) overloadsOf(bareFn(key)).delete(key)
+      if (to?.startsWith('fn:')) overloadsOf(bareFn(to)).add(to)
       defs.set(key, undefined)
     })
     if (def) defs.set(def.key, def.def)
@@ -249,8 +258,10 @@ export function checkAgainstChain(chain: Chain, file: string, targets: readonly 
 
 const optional = (condition: string | null) => (condition ? [condition] : undefined)
 
+const bareFn = (key: string) => key.replace(/\(.*$/, '')
+
 function addOverload(overloads: Map<string, Set<string>>, key: string) {
-  const bare = key.replace(/\(.*$/, '')
+  const bare = bareFn(key)
   if (!overloads.has(bare)) overloads.set(bare, new Set())
   overloads.get(bare)!.add(key)
 }

@@ -6,7 +6,7 @@
 import { buildChain, checkAgainstChain } from './chain.ts'
 import { effectsOf } from './effects.ts'
 import { lex, type Comment } from './lexer.ts'
-import { lineLocator, parseSql, type Statement } from './parse.ts'
+import { lineLocator, parseSql, type ParsedFile, type Statement } from './parse.ts'
 import { analyzeDoBody, doBody, hasPlaceholder, PLACEHOLDER, type InnerStatement } from './plpgsql.ts'
 import { FILE_CHECKS, RULES } from './rules/index.ts'
 import { applyEffects, present, type State } from './state.ts'
@@ -46,7 +46,7 @@ type Checked = { target: Target; inner?: InnerStatement; top: Statement; detecti
 
 export function checkSql(text: string, options: { context: RuleContext; disabled?: ReadonlySet<string> }): FileReport {
   const disabled = options.disabled ?? new Set<string>()
-  const parsed = parseSql(text)
+  const parsed = options.context.parsed?.text === text ? options.context.parsed : parseSql(text)
   const findings: Finding[] = []
   const locate = lineLocator(text)
   const at = (start: number, end: number) => {
@@ -236,10 +236,13 @@ export function folderContext(files: readonly FolderFile[]): (file: string) => R
     keys.set(qtext(t), [...known, cols])
   }
   const chainFiles: { file: string; targets: Target[] }[] = []
+  // Kept for each file's own check (the folder is parsed once).
+  const parsedFiles: (ParsedFile | undefined)[] = []
   files.forEach((f, n) => {
     let statements: Statement[]
     try {
       const parsed = parseSql(f.text)
+      parsedFiles[n] = parsed
       statements = parsed.statements
       chainFiles.push({ file: f.file, targets: statements.flatMap((s) => targetsOf(f.text, s, parsed.toIndex)).map((c) => c.target) })
     } catch {
@@ -279,6 +282,7 @@ export function folderContext(files: readonly FolderFile[]): (file: string) => R
         const later = (definedIn.get(key) ?? []).find((n) => index >= 0 && n > index)
         return later === undefined ? undefined : files[later].file
       },
+      parsed: index >= 0 ? parsedFiles[index] : undefined,
     }
   }
 }

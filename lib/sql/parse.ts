@@ -6,6 +6,7 @@
 // Parsing with 15 would reject valid migrations of PG17 projects; the reverse gap is only newer syntax that a PG15
 // project would fail on when it runs anyway.
 import { loadModule, parseSync } from 'libpg-query'
+import { baselineWasmOnly } from '../run/wasm.ts'
 import { lex } from './lexer.ts'
 import { split } from '../cli/split.ts'
 
@@ -32,7 +33,10 @@ export type ParsedFile = { text: string; statements: Statement[]; problems: Pars
 
 let loaded = false
 export async function loadParser(): Promise<void> {
-  if (!loaded) await loadModule()
+  if (!loaded) {
+    baselineWasmOnly()
+    await loadModule()
+  }
   loaded = true
 }
 

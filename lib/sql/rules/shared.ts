@@ -3,7 +3,7 @@
 // or copied verbatim from the statement's own tokens).
 import { regLiteral } from '../guarded.ts'
 import { isWord, type Token } from '../lexer.ts'
-import type { Node } from '../parse.ts'
+import type { Node, ParsedFile } from '../parse.ts'
 
 export type Severity = 'error' | 'warning'
 
@@ -53,6 +53,8 @@ export type RuleContext = {
   redefinedLater: (key: string) => string | undefined
   // The folder's end state (lib/sql/chain.ts), for the statements whose re-run meets what later files left.
   chain?: { check: (targets: readonly { kind: string; ast: Node }[], guarded: (index: number, names: string[], conditions: string[]) => boolean) => ChainFindingLike[] }
+  // The file as the folder's pass parsed it: checkSql uses it for the same text instead of parsing it again.
+  parsed?: ParsedFile
 }
 
 // What lib/sql/chain.ts reports for one statement (declared here so rules/ does not import chain.ts).
