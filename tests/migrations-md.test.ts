@@ -76,7 +76,7 @@ function commandsOf(markdown: string): string[] {
 // ---------------------------------------------------------------------------------------------------------------
 // The fixtures
 
-type Fixture = { root: string; url: string; second?: string; env: Record<string, string>; remove: () => Promise<void> }
+type Fixture = { root: string; url: string; env: Record<string, string>; remove: () => Promise<void> }
 type FixtureName = 'seed' | 'healthy' | 'refused'
 
 // git and husky see only the fixture (no GIT_DIR of an outer hook, no HUSKY=0); no URL but the fixture's. uvu's CLI
@@ -139,7 +139,7 @@ const FIXTURES: Record<FixtureName, () => Promise<Fixture>> = {
     await Promise.all([buildSeedRemote(url), buildSeedRemote(second)])
     const root = await repository((r) => cpSync(join(SEED_ROOT, 'supabase'), join(r, 'supabase'), { recursive: true }), true)
     const env = await environment(url, { PRODUCTION_DB_URL: second })
-    return { root, url, second, env, remove: async () => { rmSync(root, { recursive: true, force: true }); await dropTempDatabase(url); await dropTempDatabase(second) } }
+    return { root, url, env, remove: async () => { rmSync(root, { recursive: true, force: true }); await dropTempDatabase(url); await dropTempDatabase(second) } }
   },
   // Files pushed as they are: doctor says healthy.
   async healthy() {
@@ -364,7 +364,9 @@ const stepsOf = (name: FixtureName) => STEPS.filter((s): s is Run => 'fixture' i
 const follows = suite<{ outcomes: Map<FixtureName, Promise<Outcome>> }>('MIGRATIONS.md on each fixture: every command exits as the runbook says')
 follows.before((ctx) => {
   ctx.outcomes = new Map()
-  if (SERVER) for (const name of NAMES) ctx.outcomes.set(name, follow(name, stepsOf(name)))
+  // A set-up that throws is that fixture's failure, not an unhandled rejection while another test runs.
+  const failed = (err: unknown): Outcome => ({ ran: 0, mismatch: `set-up failed: ${(err as Error)?.stack ?? String(err)}` })
+  if (SERVER) for (const name of NAMES) ctx.outcomes.set(name, follow(name, stepsOf(name)).catch(failed))
 })
 follows.after(async (ctx) => {
   // A test that failed early must not leave a sequence running past the suite.
