@@ -11,6 +11,7 @@ import type { Sql } from '../lib/run/sql.ts'
 import { exportCommittedFolder } from '../lib/checks/committed.ts'
 import { compareDrift, driftCount, replayWithProvenance, type DriftItem, type DriftReport } from '../lib/checks/drift.ts'
 import { KitError } from '../lib/run/errors.ts'
+import { kitCommand } from '../lib/run/kit-command.ts'
 import { listFolder, newFileNameProblem, readMigration, skipWarning, type MigrationFile } from '../lib/cli/folder.ts'
 import { formatVersion } from '../lib/cli/version.ts'
 import { captureDrift, markCaptureApplied, type CaptureResult } from '../lib/checks/capture.ts'
@@ -169,7 +170,7 @@ async function runCapture(flags: Flags, c: CaptureInputs, io: Io): Promise<numbe
     if (mark) {
       const backupDir = join(findProjectRoot(io.cwd), 'supabase', '.migration-backups', formatVersion(new Date()))
       await markCaptureApplied(sql, { version: result.version, name, text: result.text }, { dir: backupDir, database }, { onStep: (step) => c.say(`${SCRIPT}: remote step: ${step}`) })
-      c.say(`${SCRIPT}: recorded ${result.version} as applied; history backed up to ${rel(backupDir)}; undo: npx tsx scripts/reset-history.ts --restore ${rel(backupDir)} --apply`)
+      c.say(`${SCRIPT}: recorded ${result.version} as applied; history backed up to ${rel(backupDir)}; undo: ${kitCommand(io.cwd, 'reset-history')} --restore ${rel(backupDir)} --apply`)
     }
     return EXIT.clean
   } catch (err) {

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { basename, join, relative, resolve } from 'node:path'
 import { findProjectRoot, resolveMigrationsDir, resolveShadowUrl } from '../lib/run/config.ts'
 import { KitError } from '../lib/run/errors.ts'
+import { kitCommand } from '../lib/run/kit-command.ts'
 import { applyParsableFixes } from '../lib/sql/fix.ts'
 import { listFolder, readMigration } from '../lib/cli/folder.ts'
 import { checkSql, folderContext, type FileReport, type Finding } from '../lib/sql/idempotency.ts'
@@ -199,7 +200,7 @@ function report(results: FileResult[], inputs: Inputs, mode: Mode, env: NodeJS.P
   } else {
     // A commit that stages no migration gets no output from the hook.
     const quiet = mode.staged && summary.files === 0 && all.length === 0
-    if (!quiet) io.out(renderText(results, summary, mode, useColor({ isTTY: io.stdoutIsTTY }, env)))
+    if (!quiet) io.out(renderText(results, summary, mode, io.cwd, useColor({ isTTY: io.stdoutIsTTY }, env)))
     if (wantsAnnotations(env)) {
       for (const r of results) for (const x of r.findings) io.out(githubAnnotation({ level: x.severity, file: r.file, line: x.line, col: x.column, title: x.rule, message: x.message }))
     }
@@ -209,7 +210,7 @@ function report(results: FileResult[], inputs: Inputs, mode: Mode, env: NodeJS.P
 
 type Summary = { files: number; errors: number; warnings: number; fixable: number; suppressed: number; fixedStatements: number }
 
-function renderText(results: FileResult[], s: Summary, mode: Mode, color: boolean): string {
+function renderText(results: FileResult[], s: Summary, mode: Mode, cwd: string, color: boolean): string {
   const c = colors(color)
   const out: string[] = []
   for (const r of results) {
@@ -232,7 +233,7 @@ function renderText(results: FileResult[], s: Summary, mode: Mode, color: boolea
   } else {
     // In the hook, name the staged files: a bare --fix would also rewrite older, already applied migrations.
     const fixable = results.filter((r) => r.findings.some((x) => x.fixable)).map((r) => r.file)
-    const fixCommand = `npx tsx scripts/check-idempotent.ts --fix${mode.staged ? ` ${fixable.join(' ')}, then git add ${fixable.length > 1 ? 'them' : 'it'}` : ''}`
+    const fixCommand = `${kitCommand(cwd, 'check-idempotent')} --fix${mode.staged ? ` ${fixable.join(' ')}, then git add ${fixable.length > 1 ? 'them' : 'it'}` : ''}`
     const next = s.fixable > 0 && !mode.fix ? ` ${s.fixable} can be rewritten: ${fixCommand}.` : ' Each finding says what to do; a deliberate one can be silenced with -- idempotent-ignore: <rule> <reason>.'
     out.push(c.red(`${s.errors} error(s), ${s.warnings} warning(s) in ${checked}.`) + next)
   }

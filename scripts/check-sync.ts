@@ -6,6 +6,7 @@ import { join, relative } from 'node:path'
 import { assertDirFlag, findProjectRoot, resolveDbUrl, resolveMigrationsDir } from '../lib/run/config.ts'
 import { describeDbError, openConnection } from '../lib/db/connect.ts'
 import { KitError } from '../lib/run/errors.ts'
+import { kitCommand } from '../lib/run/kit-command.ts'
 import { listFolder, skipWarning, type Folder } from '../lib/cli/folder.ts'
 import { readHistory } from '../lib/cli/history.ts'
 import { colors, EXIT, githubAnnotation, table, toJson, useColor, wantsAnnotations, type Annotation } from '../lib/run/output.ts'
@@ -42,7 +43,6 @@ Environment:
 
 export const FLAGS = { string: ['db-url', 'dir', 'commit'], boolean: ['offline', 'allow-pending', 'json', 'debug', 'help'] }
 const SCRIPT = 'check-sync'
-const RUN_AGAIN = 'npx tsx scripts/check-sync.ts'
 const DB = '--db-url "$SUPABASE_DB_URL"'
 
 export async function main(args: string[], env: NodeJS.ProcessEnv = process.env, io: Io = processIo()): Promise<number> {
@@ -100,7 +100,7 @@ async function check(flags: Flags, dir: string, source: string, url: string | un
   const cliDir = relative(findProjectRoot(io.cwd), dir) || '.'
   const report = compareSync(folder, texts, history, cliDir, clutterTexts(source, folder))
   if (flags.json) io.out(toJson(report))
-  else io.out(render(report, relDir, useColor({ isTTY: io.stdoutIsTTY }, env)))
+  else io.out(render(report, relDir, kitCommand(io.cwd, SCRIPT), useColor({ isTTY: io.stdoutIsTTY }, env)))
   if (wantsAnnotations(env) && !flags.json) for (const a of annotations(report, relDir)) io.out(githubAnnotation(a))
   if (report.inSync && report.push.ok) return EXIT.clean
   return flags['allow-pending'] && onlyPending(report) ? EXIT.clean : EXIT.findings
@@ -127,7 +127,7 @@ function renderOffline(found: Offline, relDir: string, folder: Folder, commit?: 
   return [...lines, '', `${lines.length} finding(s) in ${where}.${next}`].join('\n')
 }
 
-function render(r: SyncReport, relDir: string, color: boolean): string {
+function render(r: SyncReport, relDir: string, runAgain: string, color: boolean): string {
   const c = colors(color)
   const out: string[] = []
   if (!r.historyTable) out.push('No history table on the database (supabase_migrations.schema_migrations): every local file is pending.', '')
@@ -157,7 +157,7 @@ function render(r: SyncReport, relDir: string, color: boolean): string {
     ? c.green('In sync.')
     : onlyPending(r)
       ? c.yellow(`Pending only: ${r.localOnly.length} local file(s) not applied yet, nothing to fix. Apply them: supabase db push ${DB}`)
-      : c.yellow(`Out of sync: ${r.localOnly.length} local only, ${r.remoteOnly.length} remote only, ${r.edited.length} edited, ${r.clutter.length} clutter. Fix the findings, then run ${RUN_AGAIN} again.`)
+      : c.yellow(`Out of sync: ${r.localOnly.length} local only, ${r.remoteOnly.length} remote only, ${r.edited.length} edited, ${r.clutter.length} clutter. Fix the findings, then run ${runAgain} again.`)
   out.push('', verdict)
   return out.join('\n')
 }

@@ -1,13 +1,13 @@
 // The one command to run first: checks sync, idempotency and drift, says what each unrecorded or edited migration
 // really is, and prints a numbered plan of exact commands that puts the project right.
-import { dirname, relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { relative } from 'node:path'
 import { planRepair, type PlanStep } from '../lib/checks/planner.ts'
 import { diagnose, type Diagnosis } from '../lib/checks/diagnose.ts'
 import { installedCli } from '../lib/cli/binary.ts'
 import { skipWarning } from '../lib/cli/folder.ts'
 import { findProjectRoot, optionalDbUrl, resolveMigrationsDir, resolveShadowUrl } from '../lib/run/config.ts'
 import { KitError } from '../lib/run/errors.ts'
+import { kitCommand } from '../lib/run/kit-command.ts'
 import { colors, EXIT, table, toJson, useColor } from '../lib/run/output.ts'
 import { passwordOf, redact } from '../lib/run/redact.ts'
 import { processIo, runMain, scriptBody, type Io } from '../lib/run/script.ts'
@@ -65,7 +65,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
 
     // 3. Decide: the plan is written for the Supabase CLI the user has, and for where this kit lives.
     const cli = await installedCli(root)
-    const kit = `npx tsx ${relative(io.cwd, dirname(fileURLToPath(import.meta.url))) || '.'}`
+    const kit = (script: string) => kitCommand(io.cwd, script)
     const plan = planRepair({ sync: found.sync, drift: found.drift, classified: found.classified, notIdempotent: found.notIdempotent.map((f) => f.file), clutter: found.folder.clutter.map((c) => c.file), cli: { major: cli?.major ?? null }, dir: relDir, kit })
     const healthy = plan.length === 0
 

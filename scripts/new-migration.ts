@@ -4,6 +4,7 @@ import { join, relative } from 'node:path'
 import { findProjectRoot, resolveMigrationsDir } from '../lib/run/config.ts'
 import { connect, describeDbError } from '../lib/db/connect.ts'
 import { KitError } from '../lib/run/errors.ts'
+import { kitCommand } from '../lib/run/kit-command.ts'
 import { listFolder, newFileNameProblem } from '../lib/cli/folder.ts'
 import { readHistory } from '../lib/cli/history.ts'
 import { nextVersion } from '../lib/cli/version.ts'
@@ -67,7 +68,7 @@ export const TEMPLATE = `-- <name>: write the change below, each statement in a 
 export async function main(args: string[], env: NodeJS.ProcessEnv = process.env, io: Io = processIo()): Promise<number> {
   return scriptBody({ script: SCRIPT, usage: USAGE, flags: FLAGS }, args, io, async (flags, hide) => {
     // 1. Validate every input before the first connection.
-    if (flags._.length !== 1) throw new KitError('USAGE', flags._.length ? `one name expected, got ${flags._.length}` : 'no migration name given', 'Run npx tsx scripts/new-migration.ts <name>')
+    if (flags._.length !== 1) throw new KitError('USAGE', flags._.length ? `one name expected, got ${flags._.length}` : 'no migration name given', `Run ${kitCommand(io.cwd, SCRIPT)} <name>`)
     const name = String(flags._[0])
     const probe = newFileNameProblem('0', name)
     if (probe) throw new KitError('USAGE', `bad migration name: ${probe}`, 'Use letters, digits and underscores, e.g. add_owner_repo')

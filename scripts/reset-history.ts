@@ -5,6 +5,7 @@ import { join, relative, resolve } from 'node:path'
 import { findProjectRoot, resolveDbUrl, resolveMigrationsDir, resolveShadowUrl } from '../lib/run/config.ts'
 import { connect, describeDbError } from '../lib/db/connect.ts'
 import { KitError } from '../lib/run/errors.ts'
+import { kitCommand } from '../lib/run/kit-command.ts'
 import { listFolder, readMigration, skipWarning } from '../lib/cli/folder.ts'
 import { readHistory } from '../lib/cli/history.ts'
 import { formatVersion } from '../lib/cli/version.ts'
@@ -59,7 +60,6 @@ export const FLAGS = {
   boolean: ['apply', 'yes', 'json', 'debug', 'help'],
 }
 const SCRIPT = 'reset-history'
-const RUN = 'npx tsx scripts/reset-history.ts'
 
 export async function main(args: string[], env: NodeJS.ProcessEnv = process.env, io: Io = processIo()): Promise<number> {
   return scriptBody({ script: SCRIPT, usage: USAGE, flags: FLAGS }, args, io, async (flags, hide) => {
@@ -81,6 +81,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
     const root = findProjectRoot(io.cwd)
     const dir = resolveMigrationsDir(flags.dir as string | undefined, io.cwd)
     const rel = (p: string) => relative(io.cwd, p) || '.'
+    const run = kitCommand(io.cwd, SCRIPT)
     // Two runs in one second (a reset, then its restore) get their own backup folder and copy table.
     const stamp = freshName(join(root, 'supabase', '.migration-backups'), formatVersion(new Date()))
     const backupDir = join(root, 'supabase', '.migration-backups', stamp)
@@ -108,7 +109,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
         const check = await baselineDifferences(sql, { file: inFolder?.file ?? 'baseline.sql', text }, { serverUrl: shadowUrl, app: SCRIPT, onNotice: () => {} })
         if (check.differences.length) {
           if (flags.json) io.out(toJson({ refused: true, baseline: rel(path), differences: check.differences }))
-          else io.out([`The database's schema differs from ${rel(path)} (checked on a ${check.shadow} shadow); nothing was changed:`, ...check.differences.map((d) => `- ${d}`), '', `Put the difference in the baseline (or undo it on the database), then run ${RUN} again.`].join('\n'))
+          else io.out([`The database's schema differs from ${rel(path)} (checked on a ${check.shadow} shadow); nothing was changed:`, ...check.differences.map((d) => `- ${d}`), '', `Put the difference in the baseline (or undo it on the database), then run ${run} again.`].join('\n'))
           return EXIT.findings
         }
         baseline = { text, inFolder, name: inFolder?.name ?? 'baseline' }
@@ -125,7 +126,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
       const local: LocalPlan = { root, dir, archiveDir: join(root, 'supabase', 'migrations_archive', stamp), archive: plan.archive, renames: plan.renames, write: plan.write }
       const copyTable = backup.exists ? `schema_migrations_backup_${stamp}` : null
       const report = { apply: Boolean(flags.apply), database, historyTable: backup.exists, backupDir: rel(backupDir), copyTable, archiveDir: rel(local.archiveDir), ...plan }
-      if (!flags.json) io.out(renderPlan(plan, report, backup, rel, local))
+      if (!flags.json) io.out(renderPlan(plan, report, backup, rel, local, run))
       if (!flags.apply || planChangesNothing(plan)) {
         if (flags.json) io.out(toJson({ ...report, done: false }))
         return EXIT.clean
@@ -137,7 +138,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
       io.err(`${SCRIPT}: history backed up to ${rel(backupDir)} (history.json, restore.sql)`)
       if (copyTable) await copyHistory(sql, copyTable, backup, { onStep: progress })
       await rewriteHistory(sql, { backup, remove: plan.remove, add: plan.add, expected: plan.expected }, { onStep: progress })
-      io.err(`${SCRIPT}: remote history committed (${plan.expected.length} row(s)); undo: ${RUN} --restore ${rel(backupDir)} --apply`)
+      io.err(`${SCRIPT}: remote history committed (${plan.expected.length} row(s)); undo: ${run} --restore ${rel(backupDir)} --apply`)
 
       // 6. Only after COMMIT: the local side.
       let steps: LocalStep[]
@@ -145,11 +146,11 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
         steps = await applyLocal(local)
       } catch (err) {
         const left = ((err as { steps?: LocalStep[] }).steps ?? []).filter((s) => !s.done)
-        io.err([`${SCRIPT}: the remote history is new, but the local side is not finished. To finish, run:`, ...left.map((s) => `  ${s.command}`), `Or undo everything: ${RUN} --restore ${rel(backupDir)} --apply`].join('\n'))
+        io.err([`${SCRIPT}: the remote history is new, but the local side is not finished. To finish, run:`, ...left.map((s) => `  ${s.command}`), `Or undo everything: ${run} --restore ${rel(backupDir)} --apply`].join('\n'))
         throw err
       }
       if (flags.json) io.out(toJson({ ...report, done: true, localSteps: steps.map((s) => s.command) }))
-      else io.out(`\nDone. The history holds ${plan.expected.length} row(s); ${steps.length} local step(s) made. Check: npx tsx scripts/check-sync.ts${plan.pending.length ? '; then supabase db push applies the kept pending file(s)' : ''}.`)
+      else io.out(`\nDone. The history holds ${plan.expected.length} row(s); ${steps.length} local step(s) made. Check: ${kitCommand(io.cwd, 'check-sync')}${plan.pending.length ? '; then supabase db push applies the kept pending file(s)' : ''}.`)
       return EXIT.clean
     } catch (err) {
       throw describeDbError(err, url)
@@ -198,7 +199,7 @@ const where = (url: string) => {
   return redact(`${u.hostname}:${u.port || '5432'}${u.pathname}`)
 }
 
-function renderPlan(plan: ResetPlan, r: { backupDir: string; copyTable: string | null; archiveDir: string; database: string; apply: boolean }, backup: HistorySnapshot, rel: (p: string) => string, local: LocalPlan): string {
+function renderPlan(plan: ResetPlan, r: { backupDir: string; copyTable: string | null; archiveDir: string; database: string; apply: boolean }, backup: HistorySnapshot, rel: (p: string) => string, local: LocalPlan, run: string): string {
   const out: string[] = [`${r.apply ? 'Plan' : 'Plan (dry run: nothing changes; add --apply to carry it out)'} for ${r.database}, mode ${plan.mode}:`]
   if (planChangesNothing(plan)) return [...out, 'Nothing to do: the history already matches the folder.'].join('\n')
   const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`
@@ -215,7 +216,7 @@ function renderPlan(plan: ResetPlan, r: { backupDir: string; copyTable: string |
   const written = plan.write.filter((w) => w.file === plan.baselineFile)
   if (written.length) step(`Write ${rel(join(local.dir, plan.baselineFile!))}`)
   if (plan.pending.length) step('Keep pending, after the baseline, for the next supabase db push', plan.pending.map((p) => `${p.from} → ${p.to} (${n(p.rewritten, 'statement')} made idempotent${p.unfixable ? `, ${p.unfixable} not fixable: check it` : ''})`))
-  out.push(`Undo afterwards: ${RUN} --restore ${r.backupDir} --apply`)
+  out.push(`Undo afterwards: ${run} --restore ${r.backupDir} --apply`)
   return out.join('\n')
 }
 

@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { connect } from '../lib/db/connect.ts'
@@ -194,7 +195,9 @@ onServer(loop, 'supabase db push against the test database')('--mark-applied rec
   await pushedWithEdits(ctx.url, { root: ctx.root, migrations: ctx.migrations, remove: ctx.remove })
   const run = await drift(ctx.root, ['--db-url', ctx.url, '--capture', 'hand_edits', '--mark-applied', '--yes'])
   assert.is(run.code, 0, run.err)
-  assert.match(run.err, /check-drift: recorded \d{14} as applied; history backed up to supabase\/\.migration-backups\/\d{14}; undo: npx tsx scripts\/reset-history\.ts --restore/)
+  assert.match(run.err, /check-drift: recorded \d{14} as applied; history backed up to supabase\/\.migration-backups\/\d{14}; undo: /)
+  // The kit's script as seen from the project (a temp folder outside the kit).
+  assert.match(run.err, `; undo: npx tsx ${relative(ctx.root, fileURLToPath(new URL('../scripts/', import.meta.url)))}/reset-history.ts --restore supabase/.migration-backups/`)
   const added = migrationsIn(ctx.migrations).find((f) => !(f in FILES))!
   const rows = await onDb(ctx.url, (sql) => sql`select version, name, statements from supabase_migrations.schema_migrations order by version`)
   assert.equal(rows.map((r) => ({ ...r })), [

@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -15,6 +15,7 @@ import { runScript } from './helpers/run.ts'
 
 const CORPUS = fileURLToPath(new URL('./fixtures/idempotency/', import.meta.url))
 const SEED = fileURLToPath(new URL('../examples/broken-project/supabase/migrations/', import.meta.url))
+const SCRIPTS = fileURLToPath(new URL('../scripts/', import.meta.url))
 
 // The statement a finding points at: its line/column back to a string index.
 function indexOf(text: string, f: Finding): number {
@@ -185,7 +186,8 @@ cli('findings exit 1 and are grouped by file with line:column, severity and rule
   assert.is(r.code, 1)
   assert.match(r.out, /supabase\/migrations\/20250101000000_a\.sql\n {2}1:1 +error +create-table/)
   assert.match(r.out, /2:1 +error +create-policy +CREATE POLICY "p"/)
-  assert.match(r.out, '2 error(s), 0 warning(s) in 1 file(s). 2 can be rewritten: npx tsx scripts/check-idempotent.ts --fix.')
+  // The hint names the kit's script as seen from where the user runs it (here a temp project outside the kit).
+  assert.match(r.out, `2 error(s), 0 warning(s) in 1 file(s). 2 can be rewritten: npx tsx ${relative(ctx.project!.root, SCRIPTS)}/check-idempotent.ts --fix.`)
 })
 
 cli('--json prints exactly one JSON document', async (ctx) => {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { main, TEMPLATE } from '../scripts/new-migration.ts'
@@ -93,7 +94,8 @@ for (const c of BAD) {
   })
 }
 names('no name, or two, is a usage error', async (ctx) => {
-  assert.is((await run(ctx, ['--offline'])).err, 'new-migration: no migration name given. Run npx tsx scripts/new-migration.ts <name>.')
+  const script = relative(ctx.project.root, fileURLToPath(new URL('../scripts/new-migration.ts', import.meta.url)))
+  assert.is((await run(ctx, ['--offline'])).err, `new-migration: no migration name given. Run npx tsx ${script} <name>.`)
   assert.is((await run(ctx, ['--offline', 'a', 'b'])).code, 2)
   assert.equal(files(ctx), ['20250101000000_a.sql'])
 })

@@ -22,7 +22,8 @@ export type PlanInput = {
   cli: CliDialect
   // The migrations folder as the user types it (relative to where they run the commands).
   dir: string
-  kit: string
+  // The command that runs one of the kit's scripts from there (lib/run/kit-command.ts).
+  kit: (script: string) => string
 }
 
 type Draft = Omit<PlanStep, 'step'>
@@ -47,7 +48,7 @@ function offlinePlan(input: PlanInput): Draft[] {
   if (input.notIdempotent.length) {
     steps.push({
       title: 'Diagnose again with the database',
-      command: `${input.kit}/doctor.ts --db-url ${URL_VAR}`,
+      command: `${input.kit('doctor')} --db-url ${URL_VAR}`,
       destructive: false,
       why: `${input.notIdempotent.length} file(s) fail on a second run; the history table tells which are not pushed yet (those can be fixed) and which are (those are cured by a baseline reset, not by edits)`,
     })
@@ -71,8 +72,8 @@ function onlinePlan(input: PlanInput, sync: SyncReport): Draft[] {
   const steps: Draft[] = []
   if (renamesOnly) {
     steps.push(
-      { title: 'See how the files and the history rows would be matched (dry run)', command: `${input.kit}/reset-history.ts --mode align`, destructive: false, why: 'the remote-only rows hold the same statements as local files under other timestamps; the dry run shows each rename and row rewrite and changes nothing' },
-      { title: 'Align files and history by identity', command: `${input.kit}/reset-history.ts --mode align --apply --yes`, destructive: true, why: 'renames files (git mv) and rewrites history rows, after a backup of the history table; undo with reset-history --restore' },
+      { title: 'See how the files and the history rows would be matched (dry run)', command: `${input.kit('reset-history')} --mode align`, destructive: false, why: 'the remote-only rows hold the same statements as local files under other timestamps; the dry run shows each rename and row rewrite and changes nothing' },
+      { title: 'Align files and history by identity', command: `${input.kit('reset-history')} --mode align --apply --yes`, destructive: true, why: 'renames files (git mv) and rewrites history rows, after a backup of the history table; undo with reset-history --restore' },
     )
   }
   steps.push(...archiveClutter(input))
@@ -103,13 +104,13 @@ function resetPlan(input: PlanInput, sync: SyncReport): Draft[] {
   const steps: Draft[] = [
     {
       title: 'Preview the reset to one baseline (dry run)',
-      command: `${input.kit}/reset-history.ts${keepFlag}`,
+      command: `${input.kit('reset-history')}${keepFlag}`,
       destructive: false,
       why: `prints the baseline of today's schema (verified on a shadow), the ${sync.rows.filter((r) => r.local).length} files and ${sync.clutter.length} clutter files to archive, the history rows to replace, and where the backup goes; changes nothing`,
     },
     {
       title: 'Reset the history to the baseline',
-      command: `${input.kit}/reset-history.ts --apply --yes${keepFlag}`,
+      command: `${input.kit('reset-history')} --apply --yes${keepFlag}`,
       destructive: true,
       why: `replaces every history row by the baseline's, after backing the table up (undo: reset-history --restore <backup>); archives the old files${dropped.length ? `, including ${dropped.map((c) => `${c.file} (${c.state})`).join(', ')}` : ''}${keep.length ? `; keeps ${keep.join(', ')} as migrations after the baseline, made idempotent` : ''}${edits.length ? `; the baseline keeps the database's version of what ${edits.join(', ')} changed after it ran: to keep the edit, put it in a new migration (new-migration.ts <name>) after the reset` : ''}`,
     },
@@ -140,7 +141,7 @@ function fixFiles(input: PlanInput, files: readonly string[]): Draft[] {
   if (files.length === 0) return []
   return [{
     title: `Make the ${files.length} pending file(s) idempotent`,
-    command: `${input.kit}/check-idempotent.ts --fix ${files.map((f) => `${input.dir}/${f}`).join(' ')}`,
+    command: `${input.kit('check-idempotent')} --fix ${files.map((f) => `${input.dir}/${f}`).join(' ')}`,
     destructive: false,
     why: 'rewrites statements that fail on a second run into their guarded form (these files are not pushed yet, so editing them is safe); review with git diff',
   }]
@@ -148,13 +149,13 @@ function fixFiles(input: PlanInput, files: readonly string[]): Draft[] {
 
 function verification(input: PlanInput): Draft[] {
   const steps: Draft[] = [
-    { title: 'Check: every file can run twice', command: `${input.kit}/check-idempotent.ts`, destructive: false, why: 'reads the files only' },
+    { title: 'Check: every file can run twice', command: input.kit('check-idempotent'), destructive: false, why: 'reads the files only' },
   ]
   if (!input.sync) return steps
   return [
     ...steps,
-    { title: 'Check: folder and history agree', command: `${input.kit}/check-sync.ts`, destructive: false, why: 'reads the history table only' },
-    { title: 'Check: the database is what the files produce', command: `${input.kit}/check-drift.ts`, destructive: false, why: 'replays the files on a throwaway shadow database and reads the remote catalog' },
+    { title: 'Check: folder and history agree', command: input.kit('check-sync'), destructive: false, why: 'reads the history table only' },
+    { title: 'Check: the database is what the files produce', command: input.kit('check-drift'), destructive: false, why: 'replays the files on a throwaway shadow database and reads the remote catalog' },
     { title: 'Check with the Supabase CLI: nothing left to push', command: supabase(input.cli, 'db push --dry-run'), destructive: false, why: 'a dry run reads the history table and writes nothing' },
   ]
 }

@@ -81,7 +81,9 @@ function formatFatal(script: string, err: unknown, debug: boolean, secrets: read
   const e = err as KitError
   const what = e instanceof KitError ? e.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`
   const next = e instanceof KitError ? e.hint : debug ? undefined : 'Rerun with --debug for details'
-  let line = `${script}: ${what}.${next ? ` ${next}.` : ''}`.replace(/\.\./g, '.')
+  // A period ends each part unless it has one: a path in it (`../../tools/…`) keeps its dots.
+  const sentence = (text: string) => (text.endsWith('.') ? text : `${text}.`)
+  let line = `${script}: ${sentence(what)}${next ? ` ${sentence(next)}` : ''}`
   if (debug && (err as Error)?.stack) line += `\n${(err as Error).stack}`
   return redact(line, secrets)
 }
