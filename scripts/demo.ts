@@ -14,6 +14,7 @@ import { buildExampleRemote, pushedMigrations, readRemoteHistory } from '../lib/
 import { openShadow, type Shadow } from '../lib/db/shadow.ts'
 import { onInterrupt } from '../lib/run/cleanup.ts'
 import { KitError } from '../lib/run/errors.ts'
+import { kitCommand } from '../lib/run/kit-command.ts'
 import { EXIT, table } from '../lib/run/output.ts'
 import { processIo, runMain, scriptBody, type Io } from '../lib/run/script.ts'
 
@@ -97,12 +98,12 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
           running = undefined
         }
       }
-      const kit = `npx tsx ${relative(project, join(KIT, 'scripts'))}`
+      const kit = (script: string) => kitCommand(project, script)
       say(`copied ${listFolder(join(project, 'supabase', 'migrations')).files.length} migration files into a temporary folder; SUPABASE_DB_URL points at the embedded database`)
 
       // 3. The diagnosis and the plan.
-      step(2, `Diagnose: ${kit}/doctor.ts`)
-      const doctor = await sh(`${kit}/doctor.ts --json`)
+      step(2, `Diagnose: ${kit('doctor')}`)
+      const doctor = await sh(`${kit('doctor')} --json`)
       if (doctor.exitCode !== 1) return failed(io, 'doctor', doctor)
       const report = JSON.parse(doctor.stdout) as { classification: Classified[]; plan: PlanStep[] }
       say(table(['File', 'State'], report.classification.map((c) => [c.file, c.appliedAs ? `${c.state} (as ${c.appliedAs})` : c.state])))
@@ -137,8 +138,8 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
       const rows = await historyRows(remote.url)
       const same = rows.join() === files.files.map((f) => f.version).join()
       say(`history: ${rows.length} rows; folder: ${files.files.length} files, ${files.clutter.length} clutter; ${same ? 'the same versions' : 'DIFFERENT versions'}`)
-      step(5, `Prove every file runs twice: ${kit}/check-idempotent.ts --replay`)
-      const replay = await sh(`${kit}/check-idempotent.ts --replay --json`)
+      step(5, `Prove every file runs twice: ${kit('check-idempotent')} --replay`)
+      const replay = await sh(`${kit('check-idempotent')} --replay --json`)
       const proof = JSON.parse(replay.stdout || 'null') as Replay | null
       if (!proof || replay.exitCode === 2) return failed(io, 'check-idempotent --replay', replay)
       const errors = proof.findings.filter((f) => f.kind === 'error')
