@@ -114,7 +114,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
         }
         baseline = { text, inFolder, name: inFolder?.name ?? 'baseline' }
       } else if (mode === 'reset') {
-        // Replaced by issue #9's generator at merge; until then it says to pass --baseline FILE.
+        // The generator's output (lib/checks/baseline.ts), applied twice on a shadow and compared strictly with the database.
         const made = await makeBaseline(sql, { verify: true, app: SCRIPT, shadowUrl, source: database, onNotice: (m) => io.err(m) })
         if (!made.verified) throw new KitError('REFUSED', `the generated baseline does not reproduce the schema (${made.diff.slice(0, 3).join('; ')}); nothing was changed`, 'Pass --baseline FILE with a file that does')
         baseline = { text: made.text, name: 'baseline' }
