@@ -35,6 +35,8 @@ const ALLOWED_UNSAFE: Record<string, string> = {
   'lib/cli/apply.ts: await tx.unsafe(statement, [], EXTENDED_PROTOCOL)': 'a migration statement being replayed, as db push sends it (the text is the migration itself)',
   'lib/cli/apply.ts: for (const statement of statements) await tx.unsafe(statement, [], EXTENDED_PROTOCOL)': 'the statements of a failing file before the one that failed, replayed to see what they make (then rolled back)',
   'lib/checks/history-backup.ts: for (const statement of addColumns(history.columns)) await tx.unsafe(statement)': 'ADD COLUMN of the history table\'s own columns on restore: names quoted by ident(), types and defaults as the server\'s format_type and pg_get_expr printed them in the backup',
+  'lib/db/example-remote.ts: for (const name of readRemoteHistory(root).byHand) await sql.unsafe(readMigration(join(root, \'remote\', name)))':
+    'the example project\'s hand edits (examples/broken-project/remote/*.sql, files of the kit), run whole over the simple protocol as the dashboard\'s SQL editor runs them',
   'lib/db/platform/shim.ts: await sql.unsafe(PLATFORM_SHIM)': 'the platform shim: a constant of the kit, no user data',
   'lib/db/platform/shim.ts: await sql.unsafe(stub.script)': 'a stand-in extension script: constants of the kit (lib/db/platform/stubs.ts)',
   'lib/db/platform/shim.ts: await sql`alter database ${sql(database)} set search_path = ${sql.unsafe(PLATFORM_SEARCH_PATH)}`':
