@@ -114,6 +114,19 @@ const parses = (text: string) => {
 const checker = suite('the static checker and --fix')
 checker.before(() => loadParser())
 
+// Counterexamples fast-check found, kept as fixed cases: a NUL made libpg-query throw ("Failed to allocate memory
+// for parse result") when leading, and stop reading silently elsewhere.
+const FOUND = ['\u0000\u{503ff}\u{6a11c}\u{64c28}\u{bb057}\u0000\u0004\u{10fff6}', '\u0000', 'select 1;\u0000 create table t (id int);']
+
+checker('the counterexamples found: a NUL anywhere is one parse-error finding, and what follows it is still checked', () => {
+  for (const text of FOUND) {
+    const report = check(text)
+    assert.ok(report.findings.some((f) => f.rule === 'parse-error' && /NUL character/.test(f.message)), JSON.stringify(report.findings))
+    applyParsableFixes(text, report.plans)
+  }
+  assert.ok(check(FOUND[2]).plans.length === 1, 'the CREATE TABLE after the NUL is checked (and fixable)')
+})
+
 checker('the checker and --fix never throw on any text', () => {
   fc.assert(
     fc.property(anyText, (text) => {
