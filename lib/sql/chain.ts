@@ -165,15 +165,70 @@ export type Guarded = (index: number, names: string[], conditions: string[]) => 
 export function checkAgainstChain(chain: Chain, file: string, targets: readonly ChainTarget[], guarded: Guarded): ChainFinding[] {
   const self = chain.files.indexOf(file)
   if (self < 0) return []
-  const state: State = new Map(chain.end)
+  return onScratch(chain.end, (state) => checkFile(chain, self, state, targets, guarded))
+}
+
+// Runs `body` on the end state itself and then puts back every key it changed. Copying the whole end state (and
+// scanning it for overloads) once per file made checking a folder quadratic: most of the time of 5,000 files.
+function onScratch<T>(base: State, body: (state: State) => T): T {
+  const undo = new Map<string, { had: boolean; value: string | undefined }>()
+  let cleared: [string, string | undefined][] | null = null
+  const note = (k: string) => {
+    if (!cleared && !undo.has(k)) undo.set(k, { had: base.has(k), value: base.get(k) })
+  }
+  const scratch = Object.assign(base, {
+    set: (k: string, v: string | undefined) => (note(k), Map.prototype.set.call(base, k, v)),
+    delete: (k: string) => (note(k), Map.prototype.delete.call(base, k)),
+    clear: () => {
+      cleared ??= [...base]
+      Map.prototype.clear.call(base)
+    },
+  })
+  try {
+    return body(scratch)
+  } finally {
+    for (const m of ['set', 'delete', 'clear']) delete (base as unknown as Record<string, unknown>)[m]
+    const before = cleared as [string, string | undefined][] | null
+    if (before) {
+      base.clear()
+      for (const [k, v] of before) base.set(k, v)
+    }
+    for (const [k, { had, value }] of undo) {
+      if (had) base.set(k, value)
+      else base.delete(k)
+    }
+  }
+}
+
+// Overloads by bare name in the chain's end state, built once per chain.
+const endOverloads = new WeakMap<Chain, Map<string, Set<string>>>()
+function overloadsOf(chain: Chain): Map<string, Set<string>> {
+  let found = endOverloads.get(chain)
+  if (!found) {
+    found = new Map()
+    for (const k of chain.end.keys()) if (k.startsWith('fn:')) addOverload(found, k)
+    endOverloads.set(chain, found)
+  }
+  return found
+}
+
+function checkFile(chain: Chain, self: number, state: State, targets: readonly ChainTarget[], guarded: Guarded): ChainFinding[] {
   const defs = new Map<string, Def | undefined>()
   const defOf = (key: string) => (defs.has(key) ? defs.get(key) : chain.defs.get(key))
   const effects = targets.map((t) => concrete(effectsOf(t.kind, t.ast)))
   const later = (n: number) => chain.files[n]
   const out: ChainFinding[] = []
-  // Overloads by bare name in the state (a call needs one; COMMENT ON FUNCTION f needs exactly one).
-  const overloads = new Map<string, Set<string>>()
-  for (const k of state.keys()) if (k.startsWith('fn:')) addOverload(overloads, k)
+  // Overloads by bare name in the state (a call needs one; COMMENT ON FUNCTION f needs exactly one): the end
+  // state's, each name copied here before this file changes it.
+  const base = overloadsOf(chain)
+  const local = new Map<string, Set<string>>()
+  const overloads = {
+    get: (bare: string) => local.get(bare) ?? base.get(bare),
+    own: (bare: string) => {
+      if (!local.has(bare)) local.set(bare, new Set(base.get(bare)))
+      return local.get(bare)!
+    },
+  }
 
   // pg_dump-style files turn check_function_bodies off: their SQL function bodies are not resolved at CREATE.
   const bodies = targets.some(turnsOffBodyChecks) ? () => null : parseBody
@@ -235,11 +290,11 @@ export function checkAgainstChain(chain: Chain, file: string, targets: readonly 
 
     // The statement runs (as the figures are measured: a failing statement is judged as if in a savepoint).
     for (const e of effects[k]) {
-      if (e.op === 'create' && e.key.startsWith('fn:')) addOverload(overloads, e.key)
+      if (e.op === 'create' && e.key.startsWith('fn:')) overloads.own(e.key.replace(/\(.*$/, '')).add(e.key)
     }
     applyEffects(state, effects[k], (key, to) => {
-      if (key.startsWith('fn:')) overloads.get(key.replace(/\(.*$/, ''))?.delete(key)
-      if (to?.startsWith('fn:')) addOverload(overloads, to)
+      if (key.startsWith('fn:')) overloads.own(key.replace(/\(.*$/, '')).delete(key)
+      if (to?.startsWith('fn:')) overloads.own(to.replace(/\(.*$/, '')).add(to)
       defs.set(key, undefined)
     })
     if (def) defs.set(def.key, def.def)
