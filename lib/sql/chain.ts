@@ -9,7 +9,7 @@ import { parseFragment, type Node } from './parse.ts'
 import { PLACEHOLDER } from './plpgsql.ts'
 import { referencesOf, typeSql, type Reference } from './references.ts'
 import { createdFnKey, literal, quoted, rangeVarName, relKey } from './rules/shared.ts'
-import { applyEffects, isBareFn, present, type State } from './state.ts'
+import { applyEffects, isBareFn, present, State } from './state.ts'
 
 export type ChainTarget = { kind: string; ast: Node }
 type Removal = { file: number; how: string }
@@ -44,7 +44,7 @@ const concrete = (effects: Effect[]) => effects.filter((e) => !JSON.stringify(e)
 const describeKey = (key: string) => key.replace(/^[a-z]+:/, '')
 
 export function buildChain(files: readonly { file: string; targets: readonly ChainTarget[] }[]): Chain {
-  const chain: Chain = { files: files.map((f) => f.file), end: new Map(), removedBy: new Map(), removedFns: new Map(), defs: new Map(), fnCreatedIn: new Map() }
+  const chain: Chain = { files: files.map((f) => f.file), end: new State(), removedBy: new Map(), removedFns: new Map(), defs: new Map(), fnCreatedIn: new Map() }
   files.forEach((f, n) => {
     for (const t of f.targets) {
       applyEffects(chain.end, concrete(effectsOf(t.kind, t.ast)), (key, to) => {
@@ -177,11 +177,11 @@ function onScratch<T>(base: State, body: (state: State) => T): T {
     if (!cleared && !undo.has(k)) undo.set(k, { had: base.has(k), value: base.get(k) })
   }
   const scratch = Object.assign(base, {
-    set: (k: string, v: string | undefined) => (note(k), Map.prototype.set.call(base, k, v)),
-    delete: (k: string) => (note(k), Map.prototype.delete.call(base, k)),
+    set: (k: string, v: string | undefined) => (note(k), State.prototype.set.call(base, k, v)),
+    delete: (k: string) => (note(k), State.prototype.delete.call(base, k)),
     clear: () => {
       cleared ??= [...base]
-      Map.prototype.clear.call(base)
+      State.prototype.clear.call(base)
     },
   })
   try {

@@ -9,7 +9,7 @@ import { lex, type Comment } from './lexer.ts'
 import { lineLocator, parseSql, type Statement } from './parse.ts'
 import { analyzeDoBody, doBody, hasPlaceholder, PLACEHOLDER, type InnerStatement } from './plpgsql.ts'
 import { FILE_CHECKS, RULES } from './rules/index.ts'
-import { applyEffects, present, type State } from './state.ts'
+import { applyEffects, present, State } from './state.ts'
 import {
   createdFnKey, qtext, rangeVarName, relKey, type Detection, type Fix, type QName, type RuleContext, type Severity,
   type Target,
@@ -74,7 +74,7 @@ export function checkSql(text: string, options: { context: RuleContext; disabled
   }
 
   // 2. The first run: which objects exist afterwards (assuming it succeeded, as it did when it was applied).
-  const state: State = new Map()
+  const state = new State()
   // Keys with a placeholder stand for names known at run time: two templates do not name the same object, so such
   // a key only meets what the same EXECUTE made on the first run.
   const madeBy = new Map<string, Checked>()

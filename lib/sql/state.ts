@@ -4,7 +4,33 @@
 import type { Effect } from './effects.ts'
 import { PLACEHOLDER } from './plpgsql.ts'
 
-export type State = Map<string, string | undefined>
+// With an index of each parent's children, so a DROP finds what hangs off it without scanning every object: that
+// scan, once per DROP over the end state of a whole folder, made checking thousands of files quadratic.
+export class State extends Map<string, string | undefined> {
+  readonly children = new Map<string, Set<string>>()
+  override set(key: string, parent: string | undefined): this {
+    this.unlink(key)
+    super.set(key, parent)
+    if (parent) {
+      let siblings = this.children.get(parent)
+      if (!siblings) this.children.set(parent, (siblings = new Set()))
+      siblings.add(key)
+    }
+    return this
+  }
+  override delete(key: string): boolean {
+    this.unlink(key)
+    return super.delete(key)
+  }
+  override clear(): void {
+    this.children.clear()
+    super.clear()
+  }
+  private unlink(key: string) {
+    const parent = super.get(key)
+    if (parent) this.children.get(parent)?.delete(key)
+  }
+}
 
 // A column of a table created with (LIKE other) may exist without this file naming it.
 export function present(state: State, key: string): boolean {
@@ -22,11 +48,8 @@ export function applyEffects(state: State, effects: Effect[], removed?: (key: st
       // A key with a placeholder (DROP … %I in an EXECUTE format() loop) drops every object it can stand for.
       const wild = e.key.includes(PLACEHOLDER) ? wildcard(e.key) : undefined
       const gone = new Set([e.key, ...(isBareFn(e.key) ? matching(state, e.key) : []), ...(wild ? [...state.keys()].filter((k) => wild.test(k)) : [])])
-      for (let grew = true; grew; ) {
-        grew = false
-        for (const [k, parent] of state) {
-          if (!gone.has(k) && parent && gone.has(parent)) (gone.add(k), (grew = true))
-        }
+      for (const queue = [...gone]; queue.length; ) {
+        for (const child of state.children.get(queue.pop()!) ?? []) if (!gone.has(child)) (gone.add(child), queue.push(child))
       }
       // The dropped key is gone afterwards whether or not the simulation knew of it (DROP … IF EXISTS).
       for (const k of gone) if (state.delete(k) || (k === e.key && !wild && !isBareFn(k))) removed?.(k)
