@@ -84,7 +84,7 @@ withTime('check-idempotent on 5,000 files: the 50 forgotten IF NOT EXISTS found,
   const { summary } = JSON.parse(r.stdout)
   assert.equal({ files: summary.files, errors: summary.errors, fixable: summary.fixable }, { files: FILES, errors: FILES / 100, fixable: FILES / 100 })
   assert.ok(r.peak < PEAK_BOUND_MB, `peak RSS ${r.peak} MB`)
-  assert.ok(r.seconds < 90, `${r.seconds} s`)
+  assert.ok(r.seconds < 45, `${r.seconds} s`)
 })
 
 withTime('check-sync --offline reads the 5,000-file folder within time and memory', (ctx) => {
