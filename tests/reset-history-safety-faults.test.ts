@@ -13,8 +13,9 @@ import { applyChain } from '../lib/cli/apply.ts'
 import { listFolder } from '../lib/cli/folder.ts'
 import { connect } from '../lib/db/connect.ts'
 import { applyPlatformShim } from '../lib/db/platform/shim.ts'
-import { client, createTempDatabase, dropTempDatabase, onServer, SERVER, testServer } from './helpers/db.ts'
-import { faultRole, injectAt, SWITCH_SQL, type FaultKind, type FaultRole } from './helpers/faults.ts'
+import { client, createTempDatabase, dropTempDatabase, SERVER, testServer } from './helpers/db.ts'
+import { faultRole, HAS_PSQL, injectAt, SWITCH_SQL, type FaultKind, type FaultRole } from './helpers/faults.ts'
+import { registerIf } from './helpers/skip.ts'
 import { makeProject, type Project } from './helpers/project.ts'
 import { ALIGN_FILES, folderState, historyRows, wrongRows } from './helpers/reset.ts'
 
@@ -34,6 +35,9 @@ const SAYS: Record<FaultKind | 'lock' | 'commit', RegExp> = {
 }
 
 const tally = { injected: 0, safe: 0 }
+// Roles, row-level security and second sessions need a real server; the injections need psql.
+const READY = Boolean(SERVER) && HAS_PSQL
+const faultTest = <T>(t: Parameters<typeof registerIf<T>>[0]) => registerIf(t, READY, SERVER ? 'psql is not installed' : 'pglite: roles, row-level security and a second session need a real server')
 
 async function runWith(main: typeof resetHistory, ctx: Ctx, args: string[], kind: FaultKind | null, at: number): Promise<Run> {
   const admin = (await testServer())!
@@ -78,7 +82,7 @@ type Writer = {
 function writerSuite(w: Writer) {
   const s = suite<Ctx & { files: Record<string, string>; before: unknown[] | null; expected: unknown }>(w.name)
   s.before(async (ctx) => {
-    if (!SERVER) return
+    if (!READY) return
     ctx.url = await createTempDatabase()
     await w.setUp(ctx)
     ctx.role = await faultRole(ctx.url)
@@ -87,13 +91,13 @@ function writerSuite(w: Writer) {
     ctx.files = folderState(ctx.project.root)
   })
   s.after(async (ctx) => {
-    if (!SERVER) return
+    if (!READY) return
     ctx.project.remove()
     await dropTempDatabase(ctx.url)
     await ctx.role.drop()
   })
   s.after.each(async (ctx) => {
-    if (!SERVER) return
+    if (!READY) return
     const sql = client(ctx.url)
     try {
       await sql`delete from supabase_migrations.smk_fault_switch`
@@ -110,7 +114,7 @@ function writerSuite(w: Writer) {
   for (const kind of KINDS) {
     for (const [at, step] of w.steps.entries()) {
       const phase = w.steps.length === RESET_STEPS.length ? (at < 3 ? 'copy ' : 'rewrite ') : ''
-      onServer(s, 'roles, row-level security and a second session need a real server')(`${kind} at the ${phase}step "${step}": exit 2, the history entirely old, the backup complete, no file half-written or recorded`, async (ctx) => {
+      faultTest(s)(`${kind} at the ${phase}step "${step}": exit 2, the history entirely old, the backup complete, no file half-written or recorded`, async (ctx) => {
         const r = await runWith(w.main, ctx, w.args(ctx), kind, at)
         tally.injected++
         assert.is(r.injectedAt, step, r.err)
@@ -146,7 +150,7 @@ function writerSuite(w: Writer) {
     }
   }
 
-  onServer(s, 'roles, row-level security and a second session need a real server')('without a fault: the role the faults are injected into carries the change out', async (ctx) => {
+  faultTest(s)('without a fault: the role the faults are injected into carries the change out', async (ctx) => {
     const r = await runWith(w.main, ctx, w.args(ctx), null, -1)
     assert.is(r.code, 0, r.err)
     assert.equal(r.steps, w.steps)
@@ -239,7 +243,7 @@ writerSuite({
 // ---
 const figure = suite('the fault figure')
 const EXPECTED_FAULTS = 2 * KINDS.length * RESET_STEPS.length + KINDS.length * CAPTURE_STEPS.length
-onServer(figure, 'the faults need a real server')('every injected fault left the history entirely old or new and the backup complete', () => {
+faultTest(figure)('every injected fault left the history entirely old or new and the backup complete', () => {
   const pct = tally.injected ? ((100 * tally.safe) / tally.injected).toFixed(0) : '0'
   console.log(`  faults injected ${tally.injected} / runs where history entirely old or new and backup complete ${tally.safe} (${pct}%)`)
   assert.equal(tally, { injected: EXPECTED_FAULTS, safe: EXPECTED_FAULTS })

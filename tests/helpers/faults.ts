@@ -20,6 +20,9 @@ import { client } from './db.ts'
 
 export type FaultKind = 'terminate' | 'error'
 
+// The injections run psql (the event loop of the script under test is blocked meanwhile, so no in-process client).
+export const HAS_PSQL = spawnSync('psql', ['--version'], { stdio: 'ignore' }).status === 0
+
 // Runs SQL with psql on stdin (so :'name' variables are quoted by psql), synchronously; returns its output.
 export function psqlSync(url: string, sql: string, vars: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}): string {
   const args = ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-d', url, ...Object.entries(vars).flatMap(([k, v]) => ['-v', `${k}=${v}`])]
