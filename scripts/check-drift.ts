@@ -7,6 +7,7 @@ import { snapshotCatalog } from '../lib/catalog/snapshot.ts'
 import { describeProps } from '../lib/catalog/diff.ts'
 import { assertDirFlag, findProjectRoot, resolveDbUrl, resolveMigrationsDir, resolveShadowUrl } from '../lib/run/config.ts'
 import { describeDbError, openConnection } from '../lib/db/connect.ts'
+import { endTimeout } from '../lib/db/transaction.ts'
 import type { Sql } from '../lib/run/sql.ts'
 import { exportCommittedFolder } from '../lib/checks/committed.ts'
 import { compareDrift, driftCount, replayWithProvenance, type DriftItem, type DriftReport } from '../lib/checks/drift.ts'
@@ -169,14 +170,20 @@ async function runCapture(flags: Flags, c: CaptureInputs, io: Io): Promise<numbe
     if (!result.verified) return EXIT.findings
     if (mark) {
       const backupDir = join(findProjectRoot(io.cwd), 'supabase', '.migration-backups', formatVersion(new Date()))
-      await markCaptureApplied(sql, { version: result.version, name, text: result.text }, { dir: backupDir, database }, { onStep: (step) => c.say(`${SCRIPT}: remote step: ${step}`) })
+      try {
+        await markCaptureApplied(sql, { version: result.version, name, text: result.text }, { dir: backupDir, database }, { onStep: (step) => c.say(`${SCRIPT}: remote step: ${step}`) })
+      } catch (err) {
+        // The file is written and whole; only its row is missing (or, if COMMIT was cut off, unknown).
+        const why = describeDbError(err, c.url)
+        throw new KitError(why.code, `wrote ${rel(path)} but did not record it as applied: ${why.message.replace(/\.$/, '')}`, `Check the history (${kitCommand(io.cwd, 'check-sync')}); if ${result.version} is missing, supabase db push records it (the file runs twice, so it changes nothing on the database)`)
+      }
       c.say(`${SCRIPT}: recorded ${result.version} as applied; history backed up to ${rel(backupDir)}; undo: ${kitCommand(io.cwd, 'reset-history')} --restore ${rel(backupDir)} --apply`)
     }
     return EXIT.clean
   } catch (err) {
     throw describeDbError(err, c.url)
   } finally {
-    await sql.end({ timeout: 5 })
+    await sql.end({ timeout: endTimeout(sql) })
   }
 }
 

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { findProjectRoot, resolveDbUrl, resolveMigrationsDir, resolveShadowUrl } from '../lib/run/config.ts'
 import { connect, describeDbError } from '../lib/db/connect.ts'
+import { endTimeout } from '../lib/db/transaction.ts'
 import { KitError } from '../lib/run/errors.ts'
 import { kitCommand } from '../lib/run/kit-command.ts'
 import { listFolder, readMigration, skipWarning } from '../lib/cli/folder.ts'
@@ -155,7 +156,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
     } catch (err) {
       throw describeDbError(err, url)
     } finally {
-      await sql.end({ timeout: 5 })
+      await sql.end({ timeout: endTimeout(sql) })
     }
 
     // --restore: the backup's history back exactly, after a backup of the current one; then the local moves undone.

@@ -6,42 +6,16 @@ import { $ } from 'zx'
 import { main } from '../scripts/reset-history.ts'
 import { main as checkSync } from '../scripts/check-sync.ts'
 import { connect } from '../lib/db/connect.ts'
-import { listFolder } from '../lib/cli/folder.ts'
-import { applyChain } from '../lib/cli/apply.ts'
 import { snapshotHistory } from '../lib/checks/history-backup.ts'
 import { copyHistory, rewriteHistory, type RewriteStep } from '../lib/checks/history-rewrite.ts'
-import { applyPlatformShim } from '../lib/db/platform/shim.ts'
 import type { Io } from '../lib/run/script.ts'
 import { cliList, cliPushDryRun } from './helpers/cli.ts'
 import { client, createTempDatabase, dropTempDatabase, onServer } from './helpers/db.ts'
 import { captureIo, makeProject, type Project } from './helpers/project.ts'
-import { folderState, historyRows } from './helpers/reset.ts'
+import { ALIGN_FILES as FILES, folderState, historyRows, wrongRows } from './helpers/reset.ts'
 import { runScript } from './helpers/run.ts'
 
 type Ctx = { url: string; project: Project }
-
-// Four files db push applied, then rows rewritten as tools that apply through the Management API leave them:
-// b and c recorded under the tool's own versions (c under its own name too), d applied with no row, and a row
-// for a migration that has no file.
-const FILES = {
-  '20250101000000_a.sql': 'create table if not exists public.a (id int);\n',
-  '20250102000000_b.sql': 'create table if not exists public.b (id int);\n',
-  '20250103000000_c.sql': 'create table if not exists public.c (id int);\n',
-  '20250104000000_d.sql': 'create table if not exists public.d (id int);\n',
-}
-async function wrongRows(url: string, root: string) {
-  const sql = connect(url, { app: 'reset-test', onNotice: () => {} })
-  try {
-    await applyPlatformShim(sql)
-    assert.is((await applyChain(sql, listFolder(join(root, 'supabase', 'migrations')).files, { record: true })).failure, undefined)
-    await sql`update supabase_migrations.schema_migrations set version = '20250601000000' where version = '20250102000000'`
-    await sql`update supabase_migrations.schema_migrations set version = '20250602000000', name = 'mcp_c' where version = '20250103000000'`
-    await sql`delete from supabase_migrations.schema_migrations where version = '20250104000000'`
-    await sql`insert into supabase_migrations.schema_migrations (version, name, statements) values ('20250603000000', 'gone', '{"select 1"}')`
-  } finally {
-    await sql.end({ timeout: 5 })
-  }
-}
 
 async function setUp(ctx: Ctx) {
   ctx.url = await createTempDatabase()

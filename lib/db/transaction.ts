@@ -12,6 +12,11 @@ export const isConnectionLost = (err: unknown) => LOST.has((err as { code?: stri
 type Options = { onclose?: (id: number) => void }
 const isTaggedCall = (args: unknown[]) => Array.isArray(args[0]) && 'raw' in (args[0] as object)
 
+// Clients whose transaction lost its connection. postgres.js keeps a query that was in flight when the socket closed
+// as pending, so sql.end({ timeout }) then waits out the whole timeout for it; nothing can answer it any more.
+const lostClients = new WeakSet<object>()
+export const endTimeout = (sql: Sql) => (lostClients.has(sql) ? 0 : 5)
+
 export async function inTransaction<T>(sql: Sql, body: (tx: Sql) => Promise<T>): Promise<T> {
   // postgres.js calls options.onclose when a connection closes; with max: 1 that is this transaction's connection.
   const options = (sql as unknown as { options: Options }).options
@@ -21,7 +26,7 @@ export async function inTransaction<T>(sql: Sql, body: (tx: Sql) => Promise<T>):
     lost = true
     previous?.(id)
   }
-  const gone = () => Promise.reject(new KitError('DB_ERROR', 'the database connection was closed during the transaction; PostgreSQL rolled it back (CONNECTION_CLOSED)'))
+  const gone = () => Promise.reject(new KitError('DB_ERROR', 'the database connection was lost during the transaction; PostgreSQL rolled it back, nothing was changed (CONNECTION_CLOSED)'))
   const reserved = await sql.reserve()
   // Queries (tagged calls and unsafe) refuse to run on a lost connection; identifier helpers pass through.
   const tx = new Proxy(reserved, {
@@ -30,14 +35,22 @@ export async function inTransaction<T>(sql: Sql, body: (tx: Sql) => Promise<T>):
   }) as unknown as Sql
   try {
     await tx`begin`
+    let committing = false
     try {
       const result = await body(tx)
+      committing = true
       await tx`commit`
       return result
     } catch (err) {
       lost ||= isConnectionLost(err)
-      if (!lost) await tx`rollback`
-      throw err
+      if (!lost) {
+        await tx`rollback`
+        throw err
+      }
+      lostClients.add(sql)
+      // Lost before COMMIT was sent, PostgreSQL rolled the transaction back; lost during it, nobody can tell.
+      if (committing) throw new KitError('DB_ERROR', `the database connection was lost during COMMIT, so whether the change was committed is unknown (${(err as { code?: string }).code ?? 'CONNECTION_CLOSED'})`, 'Check what the database holds now (check-sync) before running again')
+      throw err instanceof KitError ? err : new KitError('DB_ERROR', `the database connection was lost during the transaction; PostgreSQL rolled it back, nothing was changed (${(err as { code?: string }).code ?? 'CONNECTION_CLOSED'})`)
     }
   } finally {
     options.onclose = previous

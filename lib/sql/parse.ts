@@ -88,6 +88,14 @@ type RawStmt = { stmt: Node; stmt_location?: number; stmt_len?: number }
 // The whole file in one parse; when that fails, each chunk of the CLI's splitter alone, so one bad statement is
 // reported with its position and the others are still checked.
 export function parseSql(text: string): ParsedFile {
+  // PostgreSQL takes no NUL in SQL text (the protocol's strings end at one), and libpg-query stops reading at one,
+  // or fails outright on a leading one: the NUL is the problem, the rest (a space in its place, one byte either
+  // way, so positions hold) is parsed as usual.
+  const nul = text.indexOf('\0')
+  if (nul >= 0) {
+    const rest = parseSql(text.replaceAll('\0', ' '))
+    return { ...rest, text, problems: [{ message: 'a NUL character (U+0000): PostgreSQL accepts none in SQL text', index: nul }, ...rest.problems] }
+  }
   const toIndex = byteIndexer(text)
   // libpg-query throws "Query cannot be empty" on blank text instead of returning no statements.
   if (text.trim() === '') return { text, statements: [], problems: [], toIndex }
@@ -140,6 +148,7 @@ function fromRaw(text: string, raw: RawStmt[], byteBase: number, toIndex: (b: nu
 
 // Parses one statement's text (a PL/pgSQL body's SQL, an EXECUTE string); null when it is not valid SQL.
 export function parseFragment(sql: string): { kind: string; ast: Node }[] | null {
+  if (sql.includes('\0')) return null
   if (sql.trim() === '') return []
   try {
     return (parseSync(sql).stmts ?? []).map((r: RawStmt) => {

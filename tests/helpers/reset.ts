@@ -4,7 +4,10 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, write
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { $ } from 'zx'
-import { readMigration } from '../../lib/cli/folder.ts'
+import { applyChain } from '../../lib/cli/apply.ts'
+import { listFolder, readMigration } from '../../lib/cli/folder.ts'
+import { connect } from '../../lib/db/connect.ts'
+import { applyPlatformShim } from '../../lib/db/platform/shim.ts'
 import { splitAndTrim } from '../../lib/cli/split.ts'
 import { client } from './db.ts'
 import { SEED_REMOTE_DIR, SEED_ROOT, seedRemoteHistory } from './seed.ts'
@@ -81,4 +84,28 @@ export function folderState(root: string): Record<string, string> {
   }
   walk(join(root, 'supabase'))
   return out
+}
+
+// Four files db push applied, then rows rewritten as tools that apply through the Management API leave them:
+// b and c recorded under the tool's own versions (c under its own name too), d applied with no row, and a row
+// for a migration that has no file.
+export const ALIGN_FILES = {
+  '20250101000000_a.sql': 'create table if not exists public.a (id int);\n',
+  '20250102000000_b.sql': 'create table if not exists public.b (id int);\n',
+  '20250103000000_c.sql': 'create table if not exists public.c (id int);\n',
+  '20250104000000_d.sql': 'create table if not exists public.d (id int);\n',
+}
+export async function wrongRows(url: string, root: string) {
+  const sql = connect(url, { app: 'reset-test', onNotice: () => {} })
+  try {
+    await applyPlatformShim(sql)
+    const pushed = await applyChain(sql, listFolder(join(root, 'supabase', 'migrations')).files, { record: true })
+    if (pushed.failure) throw new Error(`the fixture failed to apply: ${JSON.stringify(pushed.failure)}`)
+    await sql`update supabase_migrations.schema_migrations set version = '20250601000000' where version = '20250102000000'`
+    await sql`update supabase_migrations.schema_migrations set version = '20250602000000', name = 'mcp_c' where version = '20250103000000'`
+    await sql`delete from supabase_migrations.schema_migrations where version = '20250104000000'`
+    await sql`insert into supabase_migrations.schema_migrations (version, name, statements) values ('20250603000000', 'gone', '{"select 1"}')`
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
 }
