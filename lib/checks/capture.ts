@@ -12,8 +12,7 @@ import type { MigrationFile } from '../cli/folder.ts'
 import { readHistory, type HistoryRow } from '../cli/history.ts'
 import { splitAndTrim } from '../cli/split.ts'
 import { nextVersion } from '../cli/version.ts'
-import { connect, describeDbError } from '../db/connect.ts'
-import { openShadow, type Shadow, type ShadowEngine } from '../db/shadow.ts'
+import { withShadow, type Shadow, type ShadowEngine } from '../db/shadow.ts'
 import { generateCapture, type CaptureWant, type LeftOut } from '../catalog/capture.ts'
 import { describeChange, describeProps, diffCatalogs } from '../catalog/diff.ts'
 import { renderBaseline } from '../catalog/generate.ts'
@@ -68,50 +67,40 @@ export async function captureDrift(remote: Sql, options: CaptureOptions): Promis
   const file = `${version}_${options.name}.sql`
   const remoteMajor = Math.floor(model.serverVersionNum / 10000)
 
-  const shadow = await openShadow({ serverUrl: options.shadowUrl, app: options.app, onNotice: () => {} })
-  try {
+  return withShadow({ serverUrl: options.shadowUrl, app: options.app, onNotice: () => {} }, async (sql, shadow) => {
     options.onShadow?.(shadow)
-    const sql = connect(shadow.url, { app: options.app, onNotice: () => {} })
-    try {
-      // 2. Replay the files and sort the drift, as check-drift does.
-      const replay = await replayWithProvenance(sql, options.files)
-      const report = compareDrift(replay, theirs, applied, options.ignore)
-      const local = new Map(replay.catalog.items.map((i) => [itemKey(i), i]))
-      const revoked = report.missingOnRemote.filter((i) => local.get(i.key)?.kind === 'privileges')
-      const wants: CaptureWant[] = [
-        ...report.remoteOnly.map((i) => ({ change: 'added' as const, key: i.key })),
-        ...report.differs.map((i) => ({ change: 'changed' as const, key: i.key, props: i.props ?? [] })),
-        ...revoked.map((i) => ({ change: 'revoked' as const, key: i.key, parent: local.get(i.key)!.parent! })),
-      ]
+    // 2. Replay the files and sort the drift, as check-drift does.
+    const replay = await replayWithProvenance(sql, options.files)
+    const report = compareDrift(replay, theirs, applied, options.ignore)
+    const local = new Map(replay.catalog.items.map((i) => [itemKey(i), i]))
+    const revoked = report.missingOnRemote.filter((i) => local.get(i.key)?.kind === 'privileges')
+    const wants: CaptureWant[] = [
+      ...report.remoteOnly.map((i) => ({ change: 'added' as const, key: i.key })),
+      ...report.differs.map((i) => ({ change: 'changed' as const, key: i.key, props: i.props ?? [] })),
+      ...revoked.map((i) => ({ change: 'revoked' as const, key: i.key, parent: local.get(i.key)!.parent! })),
+    ]
 
-      // 3. Generate, and check the CLI's splitter cuts the file into exactly these statements.
-      const generated = generateCapture(model, wants)
-      // Nothing generated but something left out: a draft holding only the header, for the change written by hand.
-      const { text, statements } = generated.statements.length
-        ? render(generated.statements, generated.captured, options.source)
-        : { text: generated.leftOut.length ? `${header(generated.captured, options.source)}\n` : '', statements: [] }
-      const split = statements.length ? (splitAndTrim(text) ?? []) : []
-      if (split.length !== statements.length || split.some((s, i) => s !== statements[i])) {
-        throw new KitError('DB_ERROR', 'the Supabase CLI\'s splitter would cut the captured migration differently', 'Report it with the objects captured; nothing was written')
-      }
-
-      // 4. Verify: apply twice on the replayed shadow, then the drift left must be none.
-      const diff = statements.length ? await verify(sql, text, file, replay, report, revoked.map((i) => i.key), theirs, applied, options) : leftovers(report, report, [])
-      return {
-        version, file, text, statements, captured: generated.captured, leftOut: generated.leftOut, report,
-        notCaptured: report.missingOnRemote.filter((i) => !revoked.includes(i)),
-        verified: diff.length === 0 && generated.leftOut.length === 0, diff: [...generated.leftOut.map((l) => `${l.key}: not captured: ${l.reason}`), ...diff],
-        shadow: { engine: shadow.engine, version: shadow.version, major: shadow.major }, remoteMajor,
-        localOnly: options.files.filter((f) => !applied.includes(f.version)).map((f) => f.file),
-      }
-    } catch (err) {
-      throw err instanceof KitError ? err : describeDbError(err, shadow.url)
-    } finally {
-      await sql.end({ timeout: 5 })
+    // 3. Generate, and check the CLI's splitter cuts the file into exactly these statements.
+    const generated = generateCapture(model, wants)
+    // Nothing generated but something left out: a draft holding only the header, for the change written by hand.
+    const { text, statements } = generated.statements.length
+      ? render(generated.statements, generated.captured, options.source)
+      : { text: generated.leftOut.length ? `${header(generated.captured, options.source)}\n` : '', statements: [] }
+    const split = statements.length ? (splitAndTrim(text) ?? []) : []
+    if (split.length !== statements.length || split.some((s, i) => s !== statements[i])) {
+      throw new KitError('DB_ERROR', 'the Supabase CLI\'s splitter would cut the captured migration differently', 'Report it with the objects captured; nothing was written')
     }
-  } finally {
-    await shadow.dispose()
-  }
+
+    // 4. Verify: apply twice on the replayed shadow, then the drift left must be none.
+    const diff = statements.length ? await verify(sql, text, file, replay, report, revoked.map((i) => i.key), theirs, applied, options) : leftovers(report, report, [])
+    return {
+      version, file, text, statements, captured: generated.captured, leftOut: generated.leftOut, report,
+      notCaptured: report.missingOnRemote.filter((i) => !revoked.includes(i)),
+      verified: diff.length === 0 && generated.leftOut.length === 0, diff: [...generated.leftOut.map((l) => `${l.key}: not captured: ${l.reason}`), ...diff],
+      shadow: { engine: shadow.engine, version: shadow.version, major: shadow.major }, remoteMajor,
+      localOnly: options.files.filter((f) => !applied.includes(f.version)).map((f) => f.file),
+    }
+  })
 }
 
 async function verify(
