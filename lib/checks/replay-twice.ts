@@ -1,12 +1,13 @@
-// True idempotency, proven by PostgreSQL: apply the chain once as `db push` does, then apply every file a second
-// time and compare the catalog after each; a file that errors, or that re-runs cleanly but changes the catalog
-// (an old CREATE OR REPLACE FUNCTION restoring an old body), is not safe to run twice.
-import { type Catalog, type CatalogItem, itemKey } from '../catalog/model.ts'
+// True idempotency, proven by PostgreSQL: apply the chain once as `db push` does, then run every file a second
+// time, each alone on the state the chain left (rolled back after), and compare the catalog; a file that errors,
+// or that re-runs cleanly but changes the catalog (an old CREATE OR REPLACE FUNCTION restoring an old body), is
+// not safe to run twice.
+import { itemKey } from '../catalog/model.ts'
 import { snapshotCatalog, snapshotInTransaction } from '../catalog/snapshot.ts'
 import { describeChange, diffCatalogs, type CatalogChange } from '../catalog/diff.ts'
 import type { Sql } from '../run/sql.ts'
 import type { MigrationFile } from '../cli/folder.ts'
-import { applyMigration, inspectPartialFile, type ApplyFailure } from '../cli/apply.ts'
+import { applyMigration, inspectPartialFile, rerunRolledBack, type ApplyFailure } from '../cli/apply.ts'
 import { createHistoryTable } from '../cli/history.ts'
 import { standInsInUse } from '../db/platform/extensions.ts'
 import { withShadow, type Shadow, type ShadowOptions } from '../db/shadow.ts'
@@ -48,21 +49,19 @@ export async function replayTwice(sql: Sql, files: readonly MigrationFile[]): Pr
   }
   const once = await snapshotCatalog(sql)
 
-  // 2. Second pass over what applied. No history row: a second INSERT of the version would fail with 23505 and
-  //    roll back the file, hiding what its statements do.
+  // 2. Each applied file once more, alone, on the state the whole chain left, rolled back after: what db push's
+  //    chain leaves is what a re-run meets, whatever the other re-runs would do. No history row: a second INSERT
+  //    of the version would fail with 23505 and hide what the statements do.
   const findings: ReplayFinding[] = []
-  let previous = once
   for (const file of applied) {
-    const result = await applyMigration(sql, file, { record: false })
+    const { result, seen } = await rerunRolledBack(sql, file, snapshotInTransaction)
     if (!result.ok) {
       const { ok: _ok, ...failure } = result
       findings.push({ file: file.file, kind: 'error', failure })
       continue
     }
-    const current = await snapshotCatalog(sql)
-    const changes = changesAwayFrom(once, previous, current)
+    const changes = seen ? diffCatalogs(once, seen) : []
     if (changes.length) findings.push({ file: file.file, kind: 'changes', changes })
-    previous = current
   }
   return { applied: applied.map((f) => f.file), firstRunFailure: notEvaluated[0]?.failure, notEvaluated, findings }
 }
@@ -77,16 +76,6 @@ async function objectsBeforeFailure(sql: Sql, file: MigrationFile, failure: Appl
   const keys = new Set(added.map(itemKey))
   return added.filter((i) => !keys.has(i.parent ?? '')).map(itemKey)
 }
-
-// What a re-run changed, minus what it put back as the single run had it: when an old file reverts a function, the
-// newer file that re-runs later restores it, and only the old file is to blame.
-function changesAwayFrom(once: Catalog, before: Catalog, after: Catalog): CatalogChange[] {
-  const reference = new Map(once.items.map((i) => [itemKey(i), i]))
-  const now = new Map(after.items.map((i) => [itemKey(i), i]))
-  return diffCatalogs(before, after).filter((c) => !sameItem(reference.get(c.key), now.get(c.key)))
-}
-
-const sameItem = (a?: CatalogItem, b?: CatalogItem) => JSON.stringify(a?.props ?? null) === JSON.stringify(b?.props ?? null) && Boolean(a) === Boolean(b)
 
 // One line per finding, naming the statement or the objects: what check-idempotent --replay prints.
 export function describeReplayFinding(f: ReplayFinding): string {

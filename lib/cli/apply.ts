@@ -92,4 +92,30 @@ export async function inspectPartialFile<T>(sql: Sql, file: MigrationFile, count
   return seen!.value
 }
 
+// A file run once more, as db push runs it but without its history row, in a transaction that is always rolled
+// back, with `inspect` reading the database when every statement ran: one file's re-run on the state the chain
+// left, judged without changing that state for the next file's.
+export async function rerunRolledBack<T>(sql: Sql, file: MigrationFile, inspect: (tx: Sql) => Promise<T>): Promise<{ result: ApplyResult; seen?: T }> {
+  const statements = splitAndTrim(readMigration(file.path)) ?? []
+  await sql`RESET ALL`
+  let index = 0
+  let seen: { value: T } | undefined
+  try {
+    await sql.begin(async (tx) => {
+      for (const statement of statements) {
+        await tx.unsafe(statement, [], EXTENDED_PROTOCOL)
+        index++
+      }
+      seen = { value: await inspect(tx as unknown as Sql) }
+      throw ROLLBACK
+    })
+  } catch (err) {
+    if (err !== ROLLBACK) {
+      const e = err as PgError
+      return { result: { ok: false, file: file.file, index, statement: statements[index] ?? '', code: e.code, message: e.message, detail: e.detail, position: e.position ? Number(e.position) : undefined } }
+    }
+  }
+  return { result: { ok: true }, seen: seen?.value }
+}
+
 const ROLLBACK = new Error('rollback: inspected only')

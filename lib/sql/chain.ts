@@ -8,7 +8,7 @@ import { effectsOf, type Effect } from './effects.ts'
 import { parseFragment, type Node } from './parse.ts'
 import { PLACEHOLDER } from './plpgsql.ts'
 import { referencesOf, typeSql, type Reference } from './references.ts'
-import { createdFnKey, literal, quoted, rangeVarName, relKey } from './rules/shared.ts'
+import { createdFnKey, listName, literal, quoted, rangeVarName, relKey, typeKey } from './rules/shared.ts'
 import { applyEffects, copyOnWrite, indexed, isBareFn, present, type State } from './state.ts'
 
 export type ChainTarget = { kind: string; ast: Node }
@@ -48,24 +48,47 @@ const describeKey = (key: string) => key.replace(/^[a-z]+:/, '')
 export function buildChain(files: readonly { file: string; targets: readonly ChainTarget[] }[]): Chain {
   const chain: Chain = { files: files.map((f) => f.file), end: new Map(), endOverloads: new Map(), removedBy: new Map(), removedFns: new Map(), defs: new Map(), fnCreatedIn: new Map() }
   const end = indexed(chain.end)
+  // Functions by the types their signature uses: DROP TYPE … CASCADE drops them too.
+  const typeUsers = new Map<string, Set<string>>()
   files.forEach((f, n) => {
     for (const t of f.targets) {
-      applyEffects(end, concrete(effectsOf(t.kind, t.ast)), (key, to) => {
-        const removal = { file: n, how: to ? `renames or moves it to ${describeKey(to)}` : 'drops it' }
+      const effects = concrete(effectsOf(t.kind, t.ast))
+      const removed = (key: string, how: string) => {
+        const removal = { file: n, how }
         chain.removedBy.set(key, removal)
         if (key.startsWith('fn:')) chain.removedFns.set(key.replace(/\(.*$/, ''), removal)
+      }
+      if (!skipsExisting(t, effects, end)) applyEffects(end, effects, (key, to) => {
+        removed(key, to ? `renames or moves it to ${describeKey(to)}` : 'drops it')
+        if (!to && key.startsWith('type:') && t.kind === 'DropStmt' && t.ast.behavior === 'DROP_CASCADE') {
+          for (const fn of typeUsers.get(key) ?? []) if (end.delete(fn)) removed(fn, `drops type ${describeKey(key)} with CASCADE, and with it the function`)
+        }
         const def = chain.defs.get(key)
         chain.defs.delete(key)
         if (def && to) chain.defs.set(to, def)
       })
       const def = definitionOf(t, n)
       if (def) chain.defs.set(def.key, def.def)
-      if (t.kind === 'CreateFunctionStmt') chain.fnCreatedIn.set(createdFnKey(t.ast), n)
+      if (t.kind === 'CreateFunctionStmt') {
+        chain.fnCreatedIn.set(createdFnKey(t.ast), n)
+        for (const type of signatureTypes(t.ast)) typeUsers.set(type, (typeUsers.get(type) ?? new Set()).add(createdFnKey(t.ast)))
+      }
       if (t.kind === 'RenameStmt' && t.ast.renameType === 'OBJECT_COLUMN') renameViewColumn(chain.defs, t.ast)
     }
   })
   for (const k of chain.end.keys()) if (k.startsWith('fn:')) addOverload(chain.endOverloads, k)
   return chain
+}
+
+// CREATE TABLE IF NOT EXISTS over a table that is there is skipped whole: its columns are not made again (a column
+// a later file dropped stays gone, and a COMMENT ON it further down fails).
+const skipsExisting = (t: ChainTarget, effects: Effect[], state: State) =>
+  (t.kind === 'CreateStmt' || t.kind === 'CreateTableAsStmt') && Boolean(t.ast.if_not_exists) && effects[0]?.op === 'create' && present(state, effects[0].key)
+
+// The type keys of a function's arguments, result and RETURNS TABLE columns (built-in types never match a key).
+function signatureTypes(s: Node): string[] {
+  const types: Node[] = [...(s.parameters ?? []).map((p: Node) => p.FunctionParameter.argType), s.returnType].filter(Boolean)
+  return types.map((t) => typeKey(listName(t.names))).filter((k) => !k.startsWith('type:pg_catalog.'))
 }
 
 // ---- definitions: what CREATE OR REPLACE may not change ----
@@ -164,6 +187,14 @@ function childOf(key: string, parent: string): boolean {
   return false
 }
 
+// The later file that took `key` away for good: gone at the end of the folder, last removed after `file`. A re-run
+// of `file` after the whole folder then makes `key` anew instead of failing on it.
+export function removedForGood(chain: Chain, file: string, key: string): string | undefined {
+  const removal = chain.removedBy.get(key)
+  if (chain.end.has(key) || !removal || removal.file <= chain.files.indexOf(file)) return undefined
+  return chain.files[removal.file]
+}
+
 export type Guarded = (index: number, names: string[], conditions: string[]) => boolean
 
 export function checkAgainstChain(chain: Chain, file: string, targets: readonly ChainTarget[], guarded: Guarded): ChainFinding[] {
@@ -246,7 +277,7 @@ export function checkAgainstChain(chain: Chain, file: string, targets: readonly 
     for (const e of effects[k]) {
       if (e.op === 'create' && e.key.startsWith('fn:')) overloadsOf(bareFn(e.key)).add(e.key)
     }
-    applyEffects(state, effects[k], (key, to) => {
+    if (!skipsExisting(t, effects[k], state)) applyEffects(state, effects[k], (key, to) => {
       if (key.startsWith('fn:')) overloadsOf(bareFn(key)).delete(key)
       if (to?.startsWith('fn:')) overloadsOf(bareFn(to)).add(to)
       defs.set(key, undefined)

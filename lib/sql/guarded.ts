@@ -2,6 +2,7 @@
 // each form, so `check-idempotent --fix` (lib/sql/rules/*) and the baseline generator (lib/catalog/generate.ts)
 // write the same SQL. Conditions are SQL booleans over pg_catalog; names only ever appear inside literals here,
 // or as identifier text the caller has already quoted.
+import { createHash } from 'node:crypto'
 import { freeDollarTag } from './lexer.ts'
 
 export const literal = (s: string) => `'${s.replace(/'/g, "''")}'`
@@ -50,6 +51,19 @@ export const publicationMember = (pub: string, rel: string) =>
 // ALTER INDEX parent ATTACH PARTITION child fails when the child index is attached already.
 export const indexPartitionAbsent = (child: string) =>
   `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhrelid = to_regclass(${child}))`
+
+// CREATE OR REPLACE FUNCTION of a function that later migrations define again: run unless one of the later bodies is
+// already in place (pg_proc.prosrc holds the body as written; md5 keeps the condition short). On the first run the
+// function is absent or older, so it runs as before; after the chain it is skipped instead of restoring the old
+// body or failing where the old body no longer fits (42P13 when a composite type it returns gained a column).
+export const md5Hex = (text: string) => createHash('md5').update(text, 'utf8').digest('hex')
+export const functionNotRedefined = (signature: string, laterBodies: readonly string[]) =>
+  `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_proc WHERE oid = to_regprocedure(${literal(signature)}) AND md5(prosrc) IN (${[...new Set(laterBodies.map(md5Hex))].map(literal).join(', ')}))`
+
+// The history table db push writes (supabase_migrations.schema_migrations) does not list `version`: the migration
+// that removed what the statement makes has not run yet (a database without the table has run none).
+export const laterMigrationNotApplied = (version: string) =>
+  `to_regclass('supabase_migrations.schema_migrations') IS NULL OR NOT EXISTS (SELECT 1 FROM supabase_migrations.schema_migrations WHERE version = ${literal(version)})`
 
 // A statement that runs only while `condition` holds, as a top-level DO block. The statement goes in unchanged
 // (not re-indented: that would change multi-line string literals); the dollar tag is one its text lacks.

@@ -3,15 +3,15 @@
 // replays the file's effects twice over a set of object keys: the first pass gives what exists after one run,
 // the second checks each statement against it, so an earlier DROP … IF EXISTS, or a DROP followed by the same
 // CREATE, count as the guards they are.
-import { buildChain, checkAgainstChain } from './chain.ts'
+import { buildChain, checkAgainstChain, removedForGood } from './chain.ts'
 import { effectsOf } from './effects.ts'
 import { lex, type Comment } from './lexer.ts'
 import { lineLocator, parseSql, type ParsedFile, type Statement } from './parse.ts'
-import { analyzeDoBody, doBody, hasPlaceholder, PLACEHOLDER, type InnerStatement } from './plpgsql.ts'
+import { analyzeDoBody, doBody, hasPlaceholder, PLACEHOLDER, type CatalogTest, type InnerStatement } from './plpgsql.ts'
 import { FILE_CHECKS, RULES } from './rules/index.ts'
 import { applyEffects, present, type State } from './state.ts'
 import {
-  createdFnKey, qtext, rangeVarName, relKey, type Detection, type Fix, type QName, type RuleContext, type Severity,
+  createdFnKey, functionBody, qtext, rangeVarName, relKey, type Detection, type Fix, type QName, type RuleContext, type Severity,
   type Target,
 } from './rules/shared.ts'
 
@@ -24,6 +24,9 @@ export type Finding = {
   endLine: number
   endColumn: number
   fixable: boolean
+  // A statement that fails when the file runs again right after itself, but not after the whole folder: the later
+  // file named here drops what it makes for good, so a re-run then makes it anew. Reported as a warning.
+  onlyBefore?: string
 }
 
 // What --fix does to one statement: splices inside [codeStart, codeEnd), statements before it, and conditions.
@@ -73,6 +76,14 @@ export function checkSql(text: string, options: { context: RuleContext; disabled
     }
   }
 
+  // An IF over a catalog test of what the same IF makes (IF NOT EXISTS (… column …) THEN ADD COLUMN …; ADD
+  // CONSTRAINT …; END IF) skips its whole body on a re-run, so every statement under it counts as guarded.
+  const blockGuards = new Set<CatalogTest>()
+  for (const c of checked) {
+    const made = new Set(effectsOf(c.target.kind, c.target.ast).filter((e) => e.op === 'create').map((e) => lastName(e.key)))
+    for (const t of c.inner?.catalogTests ?? []) if ([...t.names].some((n) => made.has(n))) blockGuards.add(t)
+  }
+
   // 2. The first run: which objects exist afterwards (assuming it succeeded, as it did when it was applied).
   const state: State = new Map()
   // Keys with a placeholder stand for names known at run time: two templates do not name the same object, so such
@@ -90,8 +101,9 @@ export function checkSql(text: string, options: { context: RuleContext; disabled
   for (const c of checked) {
     let failed = false
     for (const { rule, severity, d } of c.detections) {
-      if (isGuarded(c, d.names, d.conditions) || !fails(state, d, (key) => !hasPlaceholder(key) || madeBy.get(key) === c)) continue
+      if (isGuarded(c, d.names, d.conditions) || c.inner?.catalogTests.some((t) => blockGuards.has(t)) || !fails(state, d, (key) => !hasPlaceholder(key) || madeBy.get(key) === c)) continue
       if (severity === 'error') failed = true
+      const onlyBefore = severity === 'error' && typeof d.when === 'object' && 'absent' in d.when ? options.context.chain?.removedLater(d.when.absent) : undefined
       if (suppressions.get(c.top)?.has(rule) || suppressions.get(c.top)?.has('all')) {
         suppressed++
         continue
@@ -102,8 +114,10 @@ export function checkSql(text: string, options: { context: RuleContext; disabled
       const fix = wrapped && !mentionsPlaceholder(wrapped) ? wrapped : undefined
       // Inside a '…'-quoted DO body positions are not the file's: point at the DO statement instead.
       const span = c.inner && !c.inner.spanExact ? c.top : c.target
-      findings.push({ rule, severity, message: templatedMessage(d.message, c), ...at(span.codeStart, span.codeEnd), fixable: Boolean(fix) })
-      if (fix && severity === 'error') addToPlan(plans, c, fix)
+      const message = onlyBefore ? `${d.message}, but only until ${onlyBefore} drops it: after the whole folder a re-run makes it anew` : d.message
+      findings.push({ rule, severity: onlyBefore ? 'warning' : severity, message: templatedMessage(message, c), ...at(span.codeStart, span.codeEnd), fixable: Boolean(fix), ...(onlyBefore ? { onlyBefore } : {}) })
+      // A warning's fix (or-replace-reverts) is safe on every run, so --fix applies it too.
+      if (fix) addToPlan(plans, c, fix)
     }
     // A statement that fails changes nothing (its file stops there; later statements are judged as if it ran
     // in a savepoint, which is how the figures in the tests are measured).
@@ -159,6 +173,9 @@ function targetsOf(text: string, s: Statement, toIndex: (b: number) => number): 
 // … RETURNING cannot (PL/pgSQL wants a destination for their rows), nor what may not run in a transaction block.
 const wrappable = (c: Checked) =>
   c.target.context === 'plpgsql' || (c.target.kind !== 'SelectStmt' && !c.target.ast.returningList && !c.target.ast.concurrent)
+
+// The object's own name in a key (col:s.t.c → c, fn:s.f(int4) → f).
+const lastName = (key: string) => key.replace(/\(.*$/, '').split('.').at(-1)!.replace(/^[a-z]+:/, '')
 
 function isGuarded(c: Checked, names: readonly string[], conditions: readonly string[]): boolean {
   if (!c.inner) return false
@@ -231,6 +248,7 @@ const PLATFORM_KEYS: Record<string, string[][]> = {
 export function folderContext(files: readonly FolderFile[]): (file: string) => RuleContext {
   const keys = new Map<string, string[][]>(Object.entries(PLATFORM_KEYS))
   const definedIn = new Map<string, number[]>()
+  const bodies = new Map<string, { file: number; body: string }[]>()
   const addKey = (t: QName, cols: string[]) => {
     const known = keys.get(qtext(t)) ?? []
     keys.set(qtext(t), [...known, cols])
@@ -238,12 +256,18 @@ export function folderContext(files: readonly FolderFile[]): (file: string) => R
   const chainFiles: { file: string; targets: Target[] }[] = []
   // Kept for each file's own check (the folder is parsed once).
   const parsedFiles: (ParsedFile | undefined)[] = []
+  const versions = new Set<string>()
   files.forEach((f, n) => {
     let statements: Statement[]
     try {
       const parsed = parseSql(f.text)
       parsedFiles[n] = parsed
       statements = parsed.statements
+      // A second file with a version already taken never applies: db push fails on its history row (23505) and
+      // rolls it back, so it changes nothing that the other files' re-runs meet.
+      const version = /^([0-9]+)_/.exec(f.file.slice(f.file.lastIndexOf('/') + 1))?.[1]
+      if (version !== undefined && versions.has(version)) return
+      if (version !== undefined) versions.add(version)
       chainFiles.push({ file: f.file, targets: statements.flatMap((s) => targetsOf(f.text, s, parsed.toIndex)).map((c) => c.target) })
     } catch {
       // A file the parser cannot read adds nothing; its own check reports it.
@@ -270,18 +294,21 @@ export function folderContext(files: readonly FolderFile[]): (file: string) => R
       }
       const defined = s.kind === 'CreateFunctionStmt' ? createdFnKey(a) : s.kind === 'ViewStmt' ? relKey(rangeVarName(a.view)) : undefined
       if (defined) definedIn.set(defined, [...(definedIn.get(defined) ?? []), n])
+      const body = s.kind === 'CreateFunctionStmt' ? functionBody(a) : undefined
+      if (defined && body !== undefined) bodies.set(defined, [...(bodies.get(defined) ?? []), { file: n, body }])
     }
   })
   const chain = buildChain(chainFiles)
   return (file) => {
     const index = files.findIndex((f) => f.file === file)
     return {
-      chain: { check: (targets, guarded) => checkAgainstChain(chain, file, targets, guarded) },
+      chain: { check: (targets, guarded) => checkAgainstChain(chain, file, targets, guarded), removedLater: (key) => removedForGood(chain, file, key) },
       uniqueKeys: (t) => keys.get(qtext(t)),
       redefinedLater: (key) => {
         const later = (definedIn.get(key) ?? []).find((n) => index >= 0 && n > index)
         return later === undefined ? undefined : files[later].file
       },
+      laterBodies: (key) => (bodies.get(key) ?? []).filter((b) => index >= 0 && b.file > index).map((b) => b.body),
       parsed: index >= 0 ? parsedFiles[index] : undefined,
     }
   }

@@ -146,7 +146,9 @@ CREATE FUNCTION verify(token text, secret text, algorithm text DEFAULT 'HS256') 
 `,
   },
   {
-    // pgmq: queues are tables pgmq.q_<name> and pgmq.a_<name>, as pgmq.create() makes them.
+    // pgmq 1.5.1 (hosted's version; pgflow and others check for message_record.headers): its public functions with
+    // their signatures. Queues are tables pgmq.q_<name> and pgmq.a_<name>, as pgmq.create() makes them; reads
+    // return nothing.
     name: 'pgmq',
     marker: 'pgmq.meta',
     version: '0.0-stub',
@@ -154,28 +156,52 @@ CREATE FUNCTION verify(token text, secret text, algorithm text DEFAULT 'HS256') 
     script: `
 DO $s$ BEGIN IF to_regnamespace('pgmq') IS NULL THEN CREATE SCHEMA pgmq; END IF; END $s$;
 CREATE TABLE pgmq.meta (queue_name varchar UNIQUE NOT NULL, is_partitioned boolean NOT NULL DEFAULT false, is_unlogged boolean NOT NULL DEFAULT false, created_at timestamptz NOT NULL DEFAULT now());
-CREATE TYPE pgmq.message_record AS (msg_id bigint, read_ct integer, enqueued_at timestamptz, vt timestamptz, message jsonb);
+CREATE TYPE pgmq.message_record AS (msg_id bigint, read_ct integer, enqueued_at timestamptz, vt timestamptz, message jsonb, headers jsonb);
+CREATE TYPE pgmq.queue_record AS (queue_name varchar, is_partitioned boolean, is_unlogged boolean, created_at timestamptz);
+CREATE TYPE pgmq.metrics_result AS (queue_name text, queue_length bigint, newest_msg_age_sec int, oldest_msg_age_sec int, total_messages bigint, scrape_time timestamptz, queue_visible_length bigint);
 CREATE FUNCTION pgmq.create(queue_name text) RETURNS void LANGUAGE plpgsql AS $f$
 BEGIN
-  EXECUTE format('CREATE TABLE IF NOT EXISTS pgmq.%I (msg_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, read_ct integer NOT NULL DEFAULT 0, enqueued_at timestamptz NOT NULL DEFAULT now(), vt timestamptz NOT NULL DEFAULT now(), message jsonb)', 'q_' || queue_name);
-  EXECUTE format('CREATE TABLE IF NOT EXISTS pgmq.%I (msg_id bigint PRIMARY KEY, read_ct integer NOT NULL DEFAULT 0, enqueued_at timestamptz NOT NULL DEFAULT now(), archived_at timestamptz NOT NULL DEFAULT now(), vt timestamptz NOT NULL, message jsonb)', 'a_' || queue_name);
+  EXECUTE format('CREATE TABLE IF NOT EXISTS pgmq.%I (msg_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, read_ct integer NOT NULL DEFAULT 0, enqueued_at timestamptz NOT NULL DEFAULT now(), vt timestamptz NOT NULL DEFAULT now(), message jsonb, headers jsonb)', 'q_' || queue_name);
+  EXECUTE format('CREATE TABLE IF NOT EXISTS pgmq.%I (msg_id bigint PRIMARY KEY, read_ct integer NOT NULL DEFAULT 0, enqueued_at timestamptz NOT NULL DEFAULT now(), archived_at timestamptz NOT NULL DEFAULT now(), vt timestamptz NOT NULL, message jsonb, headers jsonb)', 'a_' || queue_name);
   INSERT INTO pgmq.meta (queue_name) VALUES (queue_name) ON CONFLICT DO NOTHING;
 END $f$;
+CREATE FUNCTION pgmq.create_non_partitioned(queue_name text) RETURNS void LANGUAGE sql AS $f$ SELECT pgmq.create(queue_name) $f$;
+CREATE FUNCTION pgmq.create_unlogged(queue_name text) RETURNS void LANGUAGE sql AS $f$ SELECT pgmq.create(queue_name) $f$;
+CREATE FUNCTION pgmq.create_partitioned(queue_name text, partition_interval text DEFAULT '10000', retention_interval text DEFAULT '100000') RETURNS void LANGUAGE sql AS $f$ SELECT pgmq.create(queue_name) $f$;
 CREATE FUNCTION pgmq.drop_queue(queue_name text) RETURNS boolean LANGUAGE plpgsql AS $f$
 BEGIN
   EXECUTE format('DROP TABLE IF EXISTS pgmq.%I, pgmq.%I', 'q_' || queue_name, 'a_' || queue_name);
   DELETE FROM pgmq.meta WHERE meta.queue_name = drop_queue.queue_name;
   RETURN true;
 END $f$;
-CREATE FUNCTION pgmq.send(queue_name text, msg jsonb, delay integer DEFAULT 0) RETURNS SETOF bigint LANGUAGE plpgsql AS $f$
-BEGIN RETURN QUERY EXECUTE format('INSERT INTO pgmq.%I (vt, message) VALUES (now() + make_interval(secs => $1), $2) RETURNING msg_id', 'q_' || queue_name) USING delay, msg; END $f$;
-CREATE FUNCTION pgmq.send_batch(queue_name text, msgs jsonb[], delay integer DEFAULT 0) RETURNS SETOF bigint LANGUAGE plpgsql AS $f$
-BEGIN RETURN QUERY EXECUTE format('INSERT INTO pgmq.%I (vt, message) SELECT now() + make_interval(secs => $1), unnest($2) RETURNING msg_id', 'q_' || queue_name) USING delay, msgs; END $f$;
-CREATE FUNCTION pgmq.read(queue_name text, vt integer, qty integer) RETURNS SETOF pgmq.message_record LANGUAGE sql AS $f$ SELECT NULL::pgmq.message_record WHERE false $f$;
+CREATE FUNCTION pgmq.drop_queue(queue_name text, partitioned boolean) RETURNS boolean LANGUAGE sql AS $f$ SELECT pgmq.drop_queue(queue_name) $f$;
+CREATE FUNCTION pgmq.send(queue_name text, msg jsonb, headers jsonb, delay timestamptz) RETURNS SETOF bigint LANGUAGE plpgsql AS $f$
+BEGIN RETURN QUERY EXECUTE format('INSERT INTO pgmq.%I (vt, message, headers) VALUES ($1, $2, $3) RETURNING msg_id', 'q_' || queue_name) USING delay, msg, headers; END $f$;
+CREATE FUNCTION pgmq.send(queue_name text, msg jsonb) RETURNS SETOF bigint LANGUAGE sql AS $f$ SELECT pgmq.send(queue_name, msg, NULL::jsonb, now()) $f$;
+CREATE FUNCTION pgmq.send(queue_name text, msg jsonb, headers jsonb) RETURNS SETOF bigint LANGUAGE sql AS $f$ SELECT pgmq.send(queue_name, msg, headers, now()) $f$;
+CREATE FUNCTION pgmq.send(queue_name text, msg jsonb, delay integer) RETURNS SETOF bigint LANGUAGE sql AS $f$ SELECT pgmq.send(queue_name, msg, NULL::jsonb, now() + make_interval(secs => delay)) $f$;
+CREATE FUNCTION pgmq.send(queue_name text, msg jsonb, delay timestamptz) RETURNS SETOF bigint LANGUAGE sql AS $f$ SELECT pgmq.send(queue_name, msg, NULL::jsonb, delay) $f$;
+CREATE FUNCTION pgmq.send(queue_name text, msg jsonb, headers jsonb, delay integer) RETURNS SETOF bigint LANGUAGE sql AS $f$ SELECT pgmq.send(queue_name, msg, headers, now() + make_interval(secs => delay)) $f$;
+CREATE FUNCTION pgmq.send_batch(queue_name text, msgs jsonb[], headers jsonb[], delay timestamptz) RETURNS SETOF bigint LANGUAGE plpgsql AS $f$
+BEGIN RETURN QUERY EXECUTE format('INSERT INTO pgmq.%I (vt, message, headers) SELECT $1, m, h FROM unnest($2, $3) AS u(m, h) RETURNING msg_id', 'q_' || queue_name) USING delay, msgs, headers; END $f$;
+CREATE FUNCTION pgmq.send_batch(queue_name text, msgs jsonb[]) RETURNS SETOF bigint LANGUAGE sql AS $f$ SELECT pgmq.send_batch(queue_name, msgs, NULL::jsonb[], now()) $f$;
+CREATE FUNCTION pgmq.send_batch(queue_name text, msgs jsonb[], headers jsonb[]) RETURNS SETOF bigint LANGUAGE sql AS $f$ SELECT pgmq.send_batch(queue_name, msgs, headers, now()) $f$;
+CREATE FUNCTION pgmq.send_batch(queue_name text, msgs jsonb[], delay integer) RETURNS SETOF bigint LANGUAGE sql AS $f$ SELECT pgmq.send_batch(queue_name, msgs, NULL::jsonb[], now() + make_interval(secs => delay)) $f$;
+CREATE FUNCTION pgmq.send_batch(queue_name text, msgs jsonb[], delay timestamptz) RETURNS SETOF bigint LANGUAGE sql AS $f$ SELECT pgmq.send_batch(queue_name, msgs, NULL::jsonb[], delay) $f$;
+CREATE FUNCTION pgmq.send_batch(queue_name text, msgs jsonb[], headers jsonb[], delay integer) RETURNS SETOF bigint LANGUAGE sql AS $f$ SELECT pgmq.send_batch(queue_name, msgs, headers, now() + make_interval(secs => delay)) $f$;
+CREATE FUNCTION pgmq.read(queue_name text, vt integer, qty integer, conditional jsonb DEFAULT '{}') RETURNS SETOF pgmq.message_record LANGUAGE sql AS $f$ SELECT NULL::pgmq.message_record WHERE false $f$;
+CREATE FUNCTION pgmq.read_with_poll(queue_name text, vt integer, qty integer, max_poll_seconds integer DEFAULT 5, poll_interval_ms integer DEFAULT 100, conditional jsonb DEFAULT '{}') RETURNS SETOF pgmq.message_record LANGUAGE sql AS $f$ SELECT NULL::pgmq.message_record WHERE false $f$;
 CREATE FUNCTION pgmq.pop(queue_name text) RETURNS SETOF pgmq.message_record LANGUAGE sql AS $f$ SELECT NULL::pgmq.message_record WHERE false $f$;
+CREATE FUNCTION pgmq.set_vt(queue_name text, msg_id bigint, vt integer) RETURNS SETOF pgmq.message_record LANGUAGE sql AS $f$ SELECT NULL::pgmq.message_record WHERE false $f$;
 CREATE FUNCTION pgmq.delete(queue_name text, msg_id bigint) RETURNS boolean LANGUAGE sql AS $f$ SELECT false $f$;
+CREATE FUNCTION pgmq.delete(queue_name text, msg_ids bigint[]) RETURNS SETOF bigint LANGUAGE sql AS $f$ SELECT NULL::bigint WHERE false $f$;
 CREATE FUNCTION pgmq.archive(queue_name text, msg_id bigint) RETURNS boolean LANGUAGE sql AS $f$ SELECT false $f$;
+CREATE FUNCTION pgmq.archive(queue_name text, msg_ids bigint[]) RETURNS SETOF bigint LANGUAGE sql AS $f$ SELECT NULL::bigint WHERE false $f$;
 CREATE FUNCTION pgmq.purge_queue(queue_name text) RETURNS bigint LANGUAGE sql AS $f$ SELECT 0::bigint $f$;
+CREATE FUNCTION pgmq.detach_archive(queue_name text) RETURNS void LANGUAGE sql AS $f$ SELECT $f$;
+CREATE FUNCTION pgmq.metrics(queue_name text) RETURNS pgmq.metrics_result LANGUAGE sql AS $f$ SELECT queue_name, 0::bigint, NULL::int, NULL::int, 0::bigint, now(), 0::bigint $f$;
+CREATE FUNCTION pgmq.metrics_all() RETURNS SETOF pgmq.metrics_result LANGUAGE sql AS $f$ SELECT pgmq.metrics(queue_name) FROM pgmq.meta $f$;
+CREATE FUNCTION pgmq.list_queues() RETURNS SETOF pgmq.queue_record LANGUAGE sql AS $f$ SELECT queue_name, is_partitioned, is_unlogged, created_at FROM pgmq.meta $f$;
 `,
   },
   {

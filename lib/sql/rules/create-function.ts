@@ -1,5 +1,7 @@
 // CREATE FUNCTION / PROCEDURE without OR REPLACE fails on a re-run with 42723 duplicate_function. The key carries
 // the input argument types: a new overload is a different function from the one a later DROP FUNCTION f(text) removes.
+// Where later files define the function again, the fix also runs it only while no later body is in place.
+import { laterDefinitionGuard } from './or-replace-reverts.ts'
 import { createdFnKey, insertAfter, listName, type Rule } from './shared.ts'
 
 export const createFunction: Rule = {
@@ -7,7 +9,7 @@ export const createFunction: Rule = {
   severity: 'error',
   reason: 'CREATE FUNCTION fails on a re-run: function already exists with the same arguments (42723)',
   rewrite: 'CREATE OR REPLACE FUNCTION …',
-  detect(t) {
+  detect(t, ctx) {
     if (t.kind !== 'CreateFunctionStmt' || t.ast.replace) return []
     const q = listName(t.ast.funcname)
     return [{
@@ -15,7 +17,7 @@ export const createFunction: Rule = {
       when: { absent: createdFnKey(t.ast) },
       conditions: ['duplicate_function'],
       names: [q.name],
-      fix: t.tokens[0]?.upper === 'CREATE' ? { edits: [insertAfter(t.tokens, 0, 'OR REPLACE')] } : undefined,
+      fix: t.tokens[0]?.upper === 'CREATE' ? { edits: [insertAfter(t.tokens, 0, 'OR REPLACE')], ...laterDefinitionGuard(t.ast, ctx) } : undefined,
     }]
   },
 }

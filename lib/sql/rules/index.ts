@@ -27,6 +27,7 @@ import { dropWithoutIfExists } from './drop-without-if-exists.ts'
 import { enumAddValue } from './enum-add-value.ts'
 import { insertWithoutOnConflict } from './insert-without-on-conflict.ts'
 import { orReplaceReverts } from './or-replace-reverts.ts'
+import { recreatesDropped } from './recreates-dropped.ts'
 import { publicationAddTable } from './publication-add-table.ts'
 import { publicationDropTable } from './publication-drop-table.ts'
 import { renameColumn } from './rename-column.ts'
@@ -41,7 +42,7 @@ export const RULES: readonly Rule[] = [
   createType, createDomain, createTrigger, createPolicy, createRule, createPublication, createRole, createFunction, createOther,
   addColumn, addConstraint, dropColumn, dropConstraint, renameColumn, renameObject, setSchema, addIdentity, alterColumnType, enumAddValue,
   publicationAddTable, publicationDropTable, insertWithoutOnConflict, vaultCreateSecret, dropWithoutIfExists, concurrentlyInTransaction,
-  orReplaceReverts, unnamedDuplicate, ...CHAIN_RULES,
+  orReplaceReverts, recreatesDropped, unnamedDuplicate, ...CHAIN_RULES,
 ]
 
 // Findings that are not about one statement's re-run, reported by the checker itself.

@@ -10,7 +10,18 @@ import { rangeVarName, rowsKey, type Rule } from './shared.ts'
 const VOLATILE = new Set(['gen_random_uuid', 'uuid_generate_v4', 'uuid_generate_v1', 'uuid_generate_v1mc', 'random', 'nextval', 'clock_timestamp', 'now', 'uuid_generate_v7'])
 
 const funcName = (e: Node): string | undefined => e?.FuncCall?.funcname?.at(-1)?.String?.sval
-const isVolatile = (e: Node) => Boolean(e?.SetToDefault) || VOLATILE.has(funcName(e) ?? '') || (e?.TypeCast && VOLATILE.has(funcName(e.TypeCast.arg) ?? ''))
+// The timestamps a re-run (a later transaction) gets anew; CURRENT_DATE, or a time cut to a day, repeats all day.
+const NEW_EACH_RUN = new Set(['SVFOP_CURRENT_TIMESTAMP', 'SVFOP_CURRENT_TIMESTAMP_N', 'SVFOP_LOCALTIMESTAMP', 'SVFOP_LOCALTIMESTAMP_N'])
+const TRUNCATING = new Set(['date_trunc', 'to_char', 'date', 'extract', 'date_part'])
+const isDateCast = (e: Node) => e?.TypeCast && /^date$/.test(e.TypeCast.typeName?.names?.at(-1)?.String?.sval ?? '')
+// Also inside an expression (NOW() - INTERVAL '7 days'), but not under a cast to date or a truncation.
+function isVolatile(e: Node): boolean {
+  if (!e || typeof e !== 'object') return false
+  if (Array.isArray(e)) return e.some(isVolatile)
+  if (e.SetToDefault || VOLATILE.has(funcName(e) ?? '') || NEW_EACH_RUN.has(e.SQLValueFunction?.op)) return true
+  if (isDateCast(e) || TRUNCATING.has(funcName(e) ?? '') || e.SubLink) return false
+  return Object.values(e).some(isVolatile)
+}
 
 // WHERE NOT EXISTS (SELECT … ) anywhere in the INSERT's own WHERE: only missing rows are inserted.
 function hasNotExists(e: Node): boolean {

@@ -1,13 +1,17 @@
 // CREATE OR REPLACE FUNCTION/VIEW re-runs without error, but when a later migration redefined the object, running
-// this file again silently restores the old definition. Functions are compared with their argument types: a
-// later file that adds an overload does not redefine this one.
-import { createdFnKey, listName, rangeVarName, relKey, type Rule } from './shared.ts'
+// this file again silently restores the old definition (or fails, where the old body no longer fits what later
+// files changed: 42P13). Functions are compared with their argument types: a later file that adds an overload does
+// not redefine this one. --fix runs such a function's definition only while no later body is in place.
+import { functionNotRedefined } from '../guarded.ts'
+import { typeSql } from '../references.ts'
+import type { Node } from '../parse.ts'
+import { createdFnKey, functionBody, listName, quoted, rangeVarName, relKey, type Fix, type Rule, type RuleContext } from './shared.ts'
 
 export const orReplaceReverts: Rule = {
   id: 'or-replace-reverts',
   severity: 'warning',
   reason: 'CREATE OR REPLACE re-runs without error but restores an old definition that a later migration changed',
-  rewrite: 'none: keep each definition in one place, or re-run the files in order',
+  rewrite: 'functions: run the definition only while no later body is in place; views: none (keep each definition in one place)',
   detect(t, ctx) {
     const s = t.ast
     let key: string | undefined
@@ -21,6 +25,24 @@ export const orReplaceReverts: Rule = {
       when: 'always',
       conditions: [],
       names: [],
+      fix: t.kind === 'CreateFunctionStmt' ? laterDefinitionGuard(s, ctx) : undefined,
     }]
   },
+}
+
+// The guard for a function that later files define again (also used by create-function, whose fix adds OR REPLACE).
+export function laterDefinitionGuard(s: Node, ctx: RuleContext): Fix | undefined {
+  const own = functionBody(s)
+  const later = ctx.laterBodies(createdFnKey(s)).filter((b) => b !== own)
+  const signature = signatureText(s)
+  return own !== undefined && later.length > 0 && signature ? { guard: functionNotRedefined(signature, later) } : undefined
+}
+
+// "schema"."name"("type", …) as to_regprocedure reads it (input arguments only), or null when a type is unknown
+// until run time (%TYPE).
+function signatureText(s: Node): string | null {
+  const params: Node[] = (s.parameters ?? []).map((p: Node) => p.FunctionParameter)
+  const types = params.filter((p) => p.mode !== 'FUNC_PARAM_OUT' && p.mode !== 'FUNC_PARAM_TABLE').map((p) => typeSql(p.argType))
+  if (types.some((x) => x === null)) return null
+  return `${s.funcname.map((n: Node) => quoted(n.String.sval)).join('.')}(${types.join(', ')})`
 }

@@ -51,8 +51,14 @@ export type RuleContext = {
   uniqueKeys: (table: QName) => string[][] | undefined
   // Keys (fnKey/relKey) that a later file of the folder defines again.
   redefinedLater: (key: string) => string | undefined
+  // The bodies (as written between the dollar quotes) that later files give the function `key`.
+  laterBodies: (key: string) => string[]
   // The folder's end state (lib/sql/chain.ts), for the statements whose re-run meets what later files left.
-  chain?: { check: (targets: readonly { kind: string; ast: Node }[], guarded: (index: number, names: string[], conditions: string[]) => boolean) => ChainFindingLike[] }
+  chain?: {
+    check: (targets: readonly { kind: string; ast: Node }[], guarded: (index: number, names: string[], conditions: string[]) => boolean) => ChainFindingLike[]
+    // The later file that removed `key` for good (absent at the end of the folder), if any.
+    removedLater: (key: string) => string | undefined
+  }
   // The file as the folder's pass parsed it: checkSql uses it for the same text instead of parsing it again.
   parsed?: ParsedFile
 }
@@ -114,6 +120,12 @@ function typeIdentity(t: Node): string {
 // identify a function (DROP FUNCTION f(text) drops f(a text, out b int)).
 const inputArgTypes = (params: Node[] | undefined): string[] =>
   (params ?? []).map((p) => p.FunctionParameter).filter((p) => p.mode !== 'FUNC_PARAM_OUT' && p.mode !== 'FUNC_PARAM_TABLE').map((p) => typeIdentity(p.argType))
+
+// The body of CREATE FUNCTION … AS '…' (one string; not a C function's file and symbol, not a BEGIN ATOMIC body).
+export function functionBody(s: Node): string | undefined {
+  const as = (s.options ?? []).find((o: Node) => o.DefElem?.defname === 'as')?.DefElem.arg?.List?.items
+  return as?.length === 1 && typeof as[0].String?.sval === 'string' ? as[0].String.sval : undefined
+}
 
 // The key of the function a CREATE FUNCTION/PROCEDURE statement defines.
 export const createdFnKey = (s: Node) => fnKey(listName(s.funcname), inputArgTypes(s.parameters))
