@@ -35,13 +35,7 @@ export async function applyMigration(sql: Sql, file: MigrationFile, options: { r
     // 55.2.3: everything up to Sync). postgres.js cannot pipeline a batch, so sql.begin stands in for that
     // implicit transaction: the same all-or-nothing outcome for the file and its history row.
     await sql.begin(async (tx) => {
-      for (const statement of statements ?? []) {
-        // Each statement alone, over the extended protocol like pgx (Parse/Bind/Execute; postgres.js would use
-        // the simple protocol for a text without parameters unless told `simple: false`): two commands merged by
-        // the splitter fail with 42601 "cannot insert multiple commands into a prepared statement", as in db push.
-        await tx.unsafe(statement, [], EXTENDED_PROTOCOL)
-        index++
-      }
+      await runStatements(tx as unknown as Sql, statements ?? [], () => index++)
       if (options.record) await insertHistoryRow(tx as unknown as Sql, { version: file.version, name: file.name, statements })
     })
     return { ok: true }
@@ -58,6 +52,16 @@ export async function applyMigration(sql: Sql, file: MigrationFile, options: { r
       detail: e.detail,
       position: e.position ? Number(e.position) : undefined,
     }
+  }
+}
+
+// Each statement alone, over the extended protocol like pgx (Parse/Bind/Execute; postgres.js would use the simple
+// protocol for a text without parameters unless told `simple: false`): two commands merged by the splitter fail
+// with 42601 "cannot insert multiple commands into a prepared statement", as in db push.
+async function runStatements(tx: Sql, statements: readonly string[], ran: () => void): Promise<void> {
+  for (const statement of statements) {
+    await tx.unsafe(statement, [], EXTENDED_PROTOCOL)
+    ran()
   }
 }
 
@@ -102,10 +106,7 @@ export async function rerunRolledBack<T>(sql: Sql, file: MigrationFile, inspect:
   let seen: { value: T } | undefined
   try {
     await sql.begin(async (tx) => {
-      for (const statement of statements) {
-        await tx.unsafe(statement, [], EXTENDED_PROTOCOL)
-        index++
-      }
+      await runStatements(tx as unknown as Sql, statements, () => index++)
       seen = { value: await inspect(tx as unknown as Sql) }
       throw ROLLBACK
     })

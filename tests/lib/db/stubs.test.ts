@@ -31,7 +31,10 @@ select net.http_get('https://example.com/ping');` },
 select pgmq.create('emails');
 select pgmq.send('emails', '{"to": "a@example.com"}'::jsonb);
 select * from pgmq.read('emails', 30, 5);
-grant select, insert on pgmq.q_emails to service_role;` },
+grant select, insert on pgmq.q_emails to service_role;
+-- pgmq 1.5's surface, as pgflow uses it: headers on message_record, set_vt, read_with_poll.
+create function public.requeue(q text, id bigint) returns setof pgmq.message_record language sql as $$ select * from pgmq.set_vt(q, id, 5) $$;
+select (null::pgmq.message_record).headers, count(*) from pgmq.read_with_poll('emails', 30, 5, 1, 10);` },
   { name: 'pg_tle', migration: `create extension if not exists pg_tle;
 select pgtle.install_extension('my_helpers', '1.0', 'helpers', $_pgtle_$ create function my_helper() returns int language sql as 'select 1'; $_pgtle_$);` },
   { name: 'vector', migration: `create extension if not exists vector with schema extensions;
