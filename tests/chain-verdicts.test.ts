@@ -100,6 +100,16 @@ onServer(t, 'the cases run SQL on the server')('CREATE TABLE IF NOT EXISTS over 
   assert.equal(r.afterFix, [false, false])
 })
 
+onServer(t, 'the cases run SQL on the server')('INSERT … ON CONFLICT (col) after a later file re-made the table without that unique key (42P10): an error; --fix runs it only while the key exists', async () => {
+  const r = await judge([
+    { file: '20250101000000_a.sql', text: `create table if not exists public.feat (tenant int unique, on_off boolean default true);\ninsert into public.feat (tenant) select 1 on conflict (tenant) do nothing;\n` },
+    { file: '20250102000000_b.sql', text: `drop table if exists public.feat;\ncreate table public.feat (tenant int, on_off boolean default true);\n` },
+  ])
+  assert.equal(r.postgres, [true, false])
+  assert.equal(r.errors[0], ['chain-missing-object'])
+  assert.equal(r.afterFix[0], false)
+})
+
 onServer(t, 'the cases run SQL on the server')('DROP TYPE … CASCADE drops the functions whose signature uses it: a policy calling one fails after the folder (42883)', async () => {
   const r = await judge([
     { file: '20250101000000_a.sql', text: `create type public.role as enum ('a');\ncreate table if not exists public.u (id int, r public.role);\ncreate or replace function public.me() returns table (r public.role) language sql as $$ select 'a'::public.role $$;\n` },

@@ -8,7 +8,8 @@ import { effectsOf, type Effect } from './effects.ts'
 import { parseFragment, type Node } from './parse.ts'
 import { PLACEHOLDER } from './plpgsql.ts'
 import { referencesOf, typeSql, type Reference } from './references.ts'
-import { createdFnKey, listName, literal, quoted, rangeVarName, relKey, typeKey } from './rules/shared.ts'
+import { conKey, createdFnKey, listName, literal, quoted, rangeVarName, regLiteral, relKey, typeKey } from './rules/shared.ts'
+import { uniqueKeyOn } from './guarded.ts'
 import { applyEffects, copyOnWrite, indexed, isBareFn, present, type State } from './state.ts'
 
 export type ChainTarget = { kind: string; ast: Node }
@@ -28,6 +29,9 @@ export type Chain = {
   defs: Map<string, Def>
   // Function keys → the file that last created them (for "a later file added an overload").
   fnCreatedIn: Map<string, number>
+  // Table keys → their unique keys (sorted column lists) and the constraint or index each lives in (none: made
+  // with the table, gone with it), for ON CONFLICT (cols), which needs one (42P10).
+  uniqueKeys: Map<string, { cols: string[]; owner?: string }[]>
 }
 
 export type ChainFinding = {
@@ -46,7 +50,7 @@ const concrete = (effects: Effect[]) => effects.filter((e) => !JSON.stringify(e)
 const describeKey = (key: string) => key.replace(/^[a-z]+:/, '')
 
 export function buildChain(files: readonly { file: string; targets: readonly ChainTarget[] }[]): Chain {
-  const chain: Chain = { files: files.map((f) => f.file), end: new Map(), endOverloads: new Map(), removedBy: new Map(), removedFns: new Map(), defs: new Map(), fnCreatedIn: new Map() }
+  const chain: Chain = { files: files.map((f) => f.file), end: new Map(), endOverloads: new Map(), removedBy: new Map(), removedFns: new Map(), defs: new Map(), fnCreatedIn: new Map(), uniqueKeys: new Map() }
   const end = indexed(chain.end)
   // Functions by the types their signature uses: DROP TYPE … CASCADE drops them too.
   const typeUsers = new Map<string, Set<string>>()
@@ -58,8 +62,14 @@ export function buildChain(files: readonly { file: string; targets: readonly Cha
         chain.removedBy.set(key, removal)
         if (key.startsWith('fn:')) chain.removedFns.set(key.replace(/\(.*$/, ''), removal)
       }
-      if (!skipsExisting(t, effects, end)) applyEffects(end, effects, (key, to) => {
+      const skipped = skipsExisting(t, effects, end)
+      if (!skipped) applyEffects(end, effects, (key, to) => {
         removed(key, to ? `renames or moves it to ${describeKey(to)}` : 'drops it')
+        if (key.startsWith('rel:')) {
+          const keys = chain.uniqueKeys.get(key)
+          chain.uniqueKeys.delete(key)
+          if (keys && to?.startsWith('rel:')) chain.uniqueKeys.set(to, keys)
+        }
         if (!to && key.startsWith('type:') && t.kind === 'DropStmt' && t.ast.behavior === 'DROP_CASCADE') {
           for (const fn of typeUsers.get(key) ?? []) if (end.delete(fn)) removed(fn, `drops type ${describeKey(key)} with CASCADE, and with it the function`)
         }
@@ -74,6 +84,7 @@ export function buildChain(files: readonly { file: string; targets: readonly Cha
         for (const type of signatureTypes(t.ast)) typeUsers.set(type, (typeUsers.get(type) ?? new Set()).add(createdFnKey(t.ast)))
       }
       if (t.kind === 'RenameStmt' && t.ast.renameType === 'OBJECT_COLUMN') renameViewColumn(chain.defs, t.ast)
+      if (!skipped) for (const u of uniqueKeysMade(t)) chain.uniqueKeys.set(u.table, [...(chain.uniqueKeys.get(u.table) ?? []), { cols: u.cols, owner: u.owner }])
     }
   })
   for (const k of chain.end.keys()) if (k.startsWith('fn:')) addOverload(chain.endOverloads, k)
@@ -89,6 +100,60 @@ const skipsExisting = (t: ChainTarget, effects: Effect[], state: State) =>
 function signatureTypes(s: Node): string[] {
   const types: Node[] = [...(s.parameters ?? []).map((p: Node) => p.FunctionParameter.argType), s.returnType].filter(Boolean)
   return types.map((t) => typeKey(listName(t.names))).filter((k) => !k.startsWith('type:pg_catalog.'))
+}
+
+const isUniqueConstraint = (c: Node | undefined) => c?.contype === 'CONSTR_PRIMARY' || c?.contype === 'CONSTR_UNIQUE'
+const names = (items: Node[] | undefined) => (items ?? []).map((k: Node) => k.String?.sval as string)
+
+// The unique keys a statement makes: PRIMARY KEY / UNIQUE in CREATE TABLE or ADD CONSTRAINT / ADD COLUMN, and
+// CREATE UNIQUE INDEX without a WHERE (a partial index does not serve a plain ON CONFLICT (cols)).
+function uniqueKeysMade(t: ChainTarget): { table: string; cols: string[]; owner?: string }[] {
+  const s = t.ast
+  const out: { table: string; cols: string[]; owner?: string }[] = []
+  const add = (rel: ReturnType<typeof rangeVarName>, cols: string[], owner?: string) => {
+    if (cols.length > 0 && cols.every(Boolean)) out.push({ table: relKey(rel), cols: [...cols].sort(), owner })
+  }
+  // A named constraint lives in its con: key; one made with the table (named or not) is taken to live with it.
+  const constraint = (rel: ReturnType<typeof rangeVarName>, c: Node, withTable: boolean) => add(rel, names(c.keys), c.conname && !withTable ? conKey(rel, c.conname) : undefined)
+  const column = (rel: ReturnType<typeof rangeVarName>, def: Node, withTable: boolean) => {
+    for (const c of def.constraints ?? []) if (isUniqueConstraint(c.Constraint)) add(rel, [def.colname], c.Constraint.conname && !withTable ? conKey(rel, c.Constraint.conname) : undefined)
+  }
+  if (t.kind === 'CreateStmt') {
+    const rel = rangeVarName(s.relation)
+    for (const e of s.tableElts ?? []) {
+      if (e.ColumnDef) column(rel, e.ColumnDef, true)
+      if (isUniqueConstraint(e.Constraint)) constraint(rel, e.Constraint, true)
+    }
+  } else if (t.kind === 'AlterTableStmt') {
+    const rel = rangeVarName(s.relation)
+    for (const c of s.cmds ?? []) {
+      const cmd = c.AlterTableCmd
+      if (cmd.subtype === 'AT_AddConstraint' && isUniqueConstraint(cmd.def?.Constraint)) constraint(rel, cmd.def.Constraint, false)
+      if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef) column(rel, cmd.def.ColumnDef, false)
+    }
+  } else if (t.kind === 'IndexStmt' && s.unique && !s.whereClause && s.idxname) {
+    const rel = rangeVarName(s.relation)
+    add(rel, (s.indexParams ?? []).map((p: Node) => p.IndexElem.name), relKey({ schema: rel.schema, name: s.idxname }))
+  }
+  return out
+}
+
+// INSERT … ON CONFLICT (cols) into a table that a later file dropped and made again without a unique key on those
+// columns: the re-run after the folder fails with 42P10.
+function onConflictWithoutKey(chain: Chain, self: number, t: ChainTarget): ChainFinding['requires'] | null {
+  const s = t.ast
+  const elems: Node[] | undefined = s.onConflictClause?.infer?.indexElems
+  if (t.kind !== 'InsertStmt' || !elems?.length || s.onConflictClause.infer.whereClause) return null
+  const cols = elems.map((e: Node) => e.IndexElem?.name as string)
+  if (!cols.every(Boolean)) return null
+  const rel = rangeVarName(s.relation)
+  const key = relKey(rel)
+  const removal = chain.removedBy.get(key)
+  if (!removal || removal.file <= self || !chain.end.has(key)) return null
+  const wanted = [...cols].sort().join(',')
+  const kept = (chain.uniqueKeys.get(key) ?? []).filter((k) => !k.owner || chain.end.has(k.owner))
+  if (kept.some((k) => k.cols.join(',') === wanted)) return null
+  return [uniqueKeyOn(regLiteral(s.relation.schemaname, s.relation.relname), cols)]
 }
 
 // ---- definitions: what CREATE OR REPLACE may not change ----
@@ -256,6 +321,12 @@ export function checkAgainstChain(chain: Chain, file: string, targets: readonly 
     if (missing.length > 0) {
       const requires = missing.every((r) => r.exists) ? missing.map((r) => r.exists!) : undefined
       out.push({ index: k, rule: 'chain-missing-object', message: `uses ${reasons.join(', ')}: re-running this file after that fails`, requires })
+    }
+
+    const conflict = onConflictWithoutKey(chain, self, t)
+    if (conflict) {
+      const removal = chain.removedBy.get(relKey(rangeVarName(t.ast.relation)))!
+      out.push({ index: k, rule: 'chain-missing-object', message: `ON CONFLICT (${t.ast.onConflictClause.infer.indexElems.map((e: Node) => e.IndexElem.name).join(', ')}) needs a unique key that ${later(removal.file)} does not make again when it re-makes the table: re-running this file after that fails (42P10)`, requires: conflict })
     }
 
     // CREATE OR REPLACE over the definition the end state holds.

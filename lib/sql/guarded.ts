@@ -65,6 +65,10 @@ export const functionNotRedefined = (signature: string, laterBodies: readonly st
 export const laterMigrationNotApplied = (version: string) =>
   `to_regclass('supabase_migrations.schema_migrations') IS NULL OR NOT EXISTS (SELECT 1 FROM supabase_migrations.schema_migrations WHERE version = ${literal(version)})`
 
+// A unique index without a predicate on exactly these columns: what INSERT … ON CONFLICT (cols) needs (42P10).
+export const uniqueKeyOn = (rel: string, cols: readonly string[]) =>
+  `EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = to_regclass(${rel}) AND i.indisunique AND i.indpred IS NULL AND (SELECT array_agg(a.attname::text ORDER BY a.attname::text) FROM pg_catalog.pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)) = (SELECT array_agg(c ORDER BY c) FROM unnest(ARRAY[${cols.map(literal).join(', ')}]::text[]) c))`
+
 // A statement that runs only while `condition` holds, as a top-level DO block. The statement goes in unchanged
 // (not re-indented: that would change multi-line string literals); the dollar tag is one its text lacks.
 export function guardedDo(statement: string, condition: string): string {
