@@ -12,7 +12,7 @@ const KIT_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const DATA_DIR_CACHE = join(KIT_ROOT, 'node_modules', '.cache', 'supabase-migration-kit')
 
 // The files whose text decides what the shimmed data directory holds.
-const SHAPING_SOURCES = ['lib/db/embedded.ts', 'lib/db/platform/shim.ts', 'lib/db/platform/stubs.ts', 'lib/db/platform/extensions.ts']
+const SHAPING_SOURCES = ['lib/db/embedded.ts', 'lib/db/tar-files.ts', 'lib/db/platform/shim.ts', 'lib/db/platform/stubs.ts', 'lib/db/platform/extensions.ts']
 
 export function dataDirKey(): string {
   const hash = createHash('sha256')
