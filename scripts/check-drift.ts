@@ -95,11 +95,16 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
       }
       for (const flag of ['dry-run', 'mark-applied', 'yes']) if (flags[flag]) throw new KitError('USAGE', `--${flag} only goes with --capture`, 'See --help')
 
-      // 2. Snapshot the remote and read its history.
-      const [remoteCatalog, history, remoteVersion] = await withDb(url, async (sql) => [await snapshotCatalog(sql), await readHistory(sql), await serverVersion(sql)] as const)
+      // 2. Snapshot the remote and read its history while the shadow starts: the first waits on the remote's server,
+      // the embedded shadow's start on this process's CPU. Its error is thrown in step 3 (this catch only keeps a
+      // remote that fails before the shadow is open from being an unhandled rejection).
+      const remote = withDb(url, async (sql) => [await snapshotCatalog(sql), await readHistory(sql), await serverVersion(sql)] as const)
+      remote.catch(() => {})
 
-      // 3. Replay the files on the shadow, noting which file made each item.
-      const { replay, shadow } = await withShadow({ serverUrl: shadowUrl, app: SCRIPT, onNotice: () => {} }, async (sql, shadow) => {
+      // 3. Replay the files on the shadow, noting which file made each item; the remote's answer first, so that its
+      // error ends the run before the replay.
+      const { replay, shadow, remoteCatalog, history, remoteVersion } = await withShadow({ serverUrl: shadowUrl, app: SCRIPT, onNotice: () => {} }, async (sql, shadow) => {
+        const [remoteCatalog, history, remoteVersion] = await remote
         say(describeShadow(shadow))
         const skew = majorSkewWarning(shadow, remoteVersion.major)
         if (skew) say(`${SCRIPT}: warning: ${skew}.`)
@@ -108,7 +113,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env,
         const replayed = await replayWithProvenance(sql, folder.files)
         const standIns = standInsNote(await standInsInUse(sql, shadow.platform.stubbed))
         if (standIns) say(`${SCRIPT}: ${standIns}.`)
-        return { replay: replayed, shadow: { engine: shadow.engine, version: shadow.version } }
+        return { replay: replayed, shadow: { engine: shadow.engine, version: shadow.version }, remoteCatalog, history, remoteVersion }
       })
 
       // 4. Decide and report.

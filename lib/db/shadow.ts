@@ -46,7 +46,7 @@ async function shimmedPglite(options: ShadowOptions): Promise<{ db: PGlite; plat
   let entry: CachedDataDir
   try {
     const { platform } = await prepare(url, options)
-    entry = { dataDir: await fresh.dumpDataDir('gzip'), platform }
+    entry = { dataDir: await fresh.dumpDataDir('none'), platform }
   } finally {
     await stop()
   }

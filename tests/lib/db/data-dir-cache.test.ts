@@ -13,7 +13,7 @@ import { snapshotCatalog } from '../../../lib/catalog/snapshot.ts'
 // A key of its own (not of the pglite-shadow-<hex> form the cache prunes), so the test never touches a real entry.
 const testKey = () => `pglite-shadow-test-${randomBytes(4).toString('hex')}`
 const removeEntry = (key: string) => {
-  for (const ext of ['json', 'tar.gz']) rmSync(join(DATA_DIR_CACHE, `${key}.${ext}`), { force: true })
+  for (const ext of ['json', 'tar']) rmSync(join(DATA_DIR_CACHE, `${key}.${ext}`), { force: true })
 }
 
 // ---

@@ -170,6 +170,34 @@ embedded('offers contrib extensions without creating them, and stubs the platfor
   }
 })
 
+// The libraries are not loaded at start (lib/db/embedded.ts): PostgreSQL loads each the first time a statement needs it.
+embedded('loads a contrib extension\'s library when a statement first needs it, also in the pre-installed ones', async (ctx) => {
+  const shadow = await ctx.source.open()
+  ctx.shadows.push(shadow)
+  const sql = connect(shadow.url, { app: 'shadow-test', onNotice: () => {} })
+  try {
+    const [pre] = await sql`select length(extensions.gen_random_bytes(4)) as bytes, extensions.crypt('pw', extensions.gen_salt('bf', 4)) like '$2a$04$%' as bf,
+      extensions.uuid_generate_v4()::text ~ '^[0-9a-f-]{36}$' as uuid`
+    assert.equal({ ...pre }, { bytes: 4, bf: true, uuid: true })
+    for (const name of ['pg_trgm', 'citext', 'btree_gin', 'btree_gist', 'hstore', 'ltree', 'unaccent', 'fuzzystrmatch', 'moddatetime']) {
+      await sql.unsafe(`create extension ${name} with schema extensions`)
+    }
+    const [row] = await sql`select extensions.similarity('word', 'words') > 0.5 as trgm, 'A'::extensions.citext = 'a'::extensions.citext as citext,
+      extensions.akeys('a=>1'::extensions.hstore) as hstore, extensions.nlevel('a.b.c'::extensions.ltree) as ltree,
+      extensions.unaccent('crème') as unaccent, extensions.levenshtein('kitten', 'sitting') as levenshtein`
+    assert.equal({ ...row }, { trgm: true, citext: true, hstore: ['a'], ltree: 3, unaccent: 'creme', levenshtein: 3 })
+    await sql.unsafe(`create table public.events (id int, at timestamptz, tags text, updated_at timestamptz)`)
+    await sql.unsafe(`create index on public.events using gist (id, at)`)
+    await sql.unsafe(`create index on public.events using gin (id, tags)`)
+    await sql.unsafe(`create trigger touch before update on public.events for each row execute procedure extensions.moddatetime(updated_at)`)
+    await sql.unsafe(`insert into public.events values (1, now(), 'x', null); update public.events set tags = 'y'`)
+    const [touched] = await sql`select updated_at is not null as touched from public.events`
+    assert.ok(touched.touched, 'moddatetime set updated_at')
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+})
+
 embedded('has hosted Supabase\'s search_path (also in clones), so an unqualified uuid_generate_v4() replays', async (ctx) => {
   const single = await openShadow({ app: 'shadow-test', onNotice: () => {} })
   const clone = await ctx.source.open()
