@@ -1,0 +1,196 @@
+// Runs one of the kit's scripts for the hooks (.husky/migration-kit.sh), from a bundle of that script and the lib/
+// modules it imports, kept under <node_modules>/.cache/supabase-migration-kit/hooks/ and rebuilt whenever one of
+// those source files changes; through tsx's loader, with one line saying why, when no bundle can be had.
+//
+// Why: run through tsx, the pre-commit hook spent 0.65 s in tsx's loader before any of the kit's code ran, and
+// about 0.3 s more sending ~90 modules one by one through its loader thread; the same code as one bundle of plain
+// JavaScript starts in a fraction of that (README, Performance). The kit has no build step and gets none that a
+// user runs: the bundle is made here, on the first commit after a change, with esbuild (which tsx uses as well).
+//
+//   node migration-kit.mjs <node_modules folder> <kit folder> <script name> [flags…]
+//
+// Plain JavaScript on purpose: this file must start without tsx. It imports nothing heavy on the fast path (a
+// manifest read and one stat per source file).
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const [modules, kit, script, ...args] = process.argv.slice(2)
+const source = join(kit, 'scripts', `${script}.ts`)
+// What the script sees under tsx: argv[1] is its own path, so its main guard (isMain) runs it.
+process.argv = [process.argv[0], source, ...args]
+
+const hooksCache = join(modules, '.cache', 'supabase-migration-kit', 'hooks')
+// One folder per copy of the kit (checkouts and copies of it may share one node_modules).
+const kitCache = join(hooksCache, `kit-${fnv1a(kit)}`)
+const manifestPath = join(kitCache, `${script}.json`)
+const self = fileURLToPath(import.meta.url)
+
+const reason = await runBundle()
+if (reason !== undefined) {
+  process.stderr.write(`migration-kit: ${reason}; running ${script} through tsx instead.\n`)
+  await import(pathToFileURL(join(modules, 'tsx', 'dist', 'loader.mjs')).href)
+  await import(pathToFileURL(source).href)
+}
+
+// Imports the script's bundle, building it first when it is missing or stale; a reason when it cannot be used.
+// The script runs when its module is evaluated (its main guard), and the import settles before any of the kit's
+// code has run only when it fails: a bundle that does not load never leaves half a check behind.
+async function runBundle() {
+  let entry = freshEntry()
+  if (entry === undefined) {
+    const built = await build()
+    if (typeof built === 'string') return built
+    entry = built.entry
+  }
+  try {
+    await import(pathToFileURL(entry).href)
+    return undefined
+  } catch (err) {
+    // Rebuilt on the next run (the manifest no longer matches anything).
+    rmSync(manifestPath, { force: true })
+    return `the cached bundle ${entry} does not load (${firstLine(err)})`
+  }
+}
+
+// The bundle's entry file when the manifest matches every source file, output file, this launcher and Node as
+// they are now (size and mtime; a checkout or an edit changes them); else undefined.
+function freshEntry() {
+  let manifest
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
+  } catch {
+    // No manifest yet, or one cut short: build.
+    return undefined
+  }
+  if (manifest.kit !== kit || manifest.node !== process.version) return undefined
+  for (const [path, size, mtimeMs] of [[self, ...stamp(self)], ...manifest.inputs, ...manifest.outputs]) {
+    const now = stamp(path)
+    if (now === undefined || now[0] !== size || now[1] !== mtimeMs) return undefined
+  }
+  return manifest.entry
+}
+
+function stamp(path) {
+  try {
+    const s = statSync(path)
+    return [s.size, s.mtimeMs]
+  } catch {
+    return undefined
+  }
+}
+
+// Bundles scripts/<script>.ts with the kit's modules into a new folder, then points the manifest at it (written
+// under a temporary name and renamed, so a concurrent commit reads the old manifest or the new one, never half).
+// npm packages stay external: they load from node_modules as they do under tsx (libpg-query finds its .wasm
+// beside itself). Returns { entry }, or a reason.
+async function build() {
+  let esbuild
+  try {
+    esbuild = createRequire(join(modules, 'noop.js'))('esbuild')
+  } catch {
+    return `esbuild is not installed in ${modules} (npm install brings it)`
+  }
+  const outdir = join(kitCache, `${script}-${Date.now().toString(36)}-${process.pid}`)
+  try {
+    mkdirSync(kitCache, { recursive: true })
+  } catch (err) {
+    return `cannot write the bundle in ${kitCache} (${firstLine(err)})`
+  }
+  let result
+  try {
+    result = await esbuild.build({
+      entryPoints: [source],
+      absWorkingDir: kit,
+      outdir,
+      bundle: true,
+      // The script's dynamic imports (the shadow, PGlite's side of the kit) stay in chunks loaded on demand, as
+      // under tsx: the static check must not load them.
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: `node${process.versions.node}`,
+      packages: 'external',
+      outExtension: { '.js': '.mjs' },
+      // Whatever tsconfig.json sits around a copied kit (the user's) does not change how the kit compiles.
+      tsconfigRaw: {},
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [ownModuleUrls()],
+    })
+  } catch (err) {
+    rmSync(outdir, { recursive: true, force: true })
+    const first = err.errors?.[0]
+    return `esbuild could not bundle ${script} (${first?.location ? `${first.location.file}:${first.location.line}: ${first.text}` : firstLine(err)})`
+  }
+  const abs = (p) => join(kit, p)
+  const entry = abs(Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint !== undefined)[0])
+  const manifest = {
+    kit,
+    node: process.version,
+    entry,
+    inputs: Object.keys(result.metafile.inputs).map((p) => [abs(p), ...stamp(abs(p))]),
+    outputs: Object.keys(result.metafile.outputs).map((p) => [abs(p), ...stamp(abs(p))]),
+  }
+  try {
+    const tmp = `${manifestPath}.${process.pid}`
+    writeFileSync(tmp, JSON.stringify(manifest))
+    renameSync(tmp, manifestPath)
+  } catch (err) {
+    rmSync(outdir, { recursive: true, force: true })
+    return `cannot write the bundle's manifest in ${kitCache} (${firstLine(err)})`
+  }
+  prune(outdir)
+  return { entry }
+}
+
+// Each module keeps its own import.meta.url, as under tsx: the kit finds its scripts/ (kit-command.ts), its
+// package.json and its cache from where its files are, not from where the bundle is.
+function ownModuleUrls() {
+  return {
+    name: 'own-module-urls',
+    setup(b) {
+      b.onLoad({ filter: /\.ts$/ }, (a) => ({
+        contents: readFileSync(a.path, 'utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(a.path).href)),
+        loader: 'ts',
+      }))
+    },
+  }
+}
+
+// Older builds of this script (but the one before the new one: a commit started a moment ago may still load its
+// chunks), and the folders of kit copies that are gone (test and bench repositories).
+function prune(kept) {
+  const builds = readdirSync(kitCache)
+    .filter((n) => n.startsWith(`${script}-`) && join(kitCache, n) !== kept)
+    .map((n) => ({ path: join(kitCache, n), at: stamp(join(kitCache, n))?.[1] ?? 0 }))
+    .sort((a, b) => b.at - a.at)
+  for (const b of builds.slice(1)) rmSync(b.path, { recursive: true, force: true })
+  for (const name of readdirSync(hooksCache)) {
+    const folder = join(hooksCache, name)
+    if (folder === kitCache) continue
+    const kits = readdirSync(folder).filter((n) => n.endsWith('.json')).map((n) => readKit(join(folder, n)))
+    if (kits.length > 0 && kits.every((k) => k !== undefined && stamp(join(k, 'scripts')) === undefined)) rmSync(folder, { recursive: true, force: true })
+  }
+}
+
+function readKit(manifest) {
+  try {
+    return JSON.parse(readFileSync(manifest, 'utf8')).kit
+  } catch {
+    return undefined
+  }
+}
+
+function firstLine(err) {
+  return String(err?.message ?? err).split('\n')[0].trim()
+}
+
+// A short stable name for a path (FNV-1a): node:crypto would cost every commit ~10 ms to load.
+function fnv1a(text) {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
+  return h.toString(16).padStart(8, '0')
+}
+
