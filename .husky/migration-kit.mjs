@@ -27,16 +27,17 @@ const kitCache = join(hooksCache, `kit-${fnv1a(kit)}`)
 const manifestPath = join(kitCache, `${script}.json`)
 const self = fileURLToPath(import.meta.url)
 
-const reason = await runBundle()
+// Anything unforeseen in preparing the bundle (not in running it) is one more reason to use tsx.
+const reason = await runBundle().catch((err) => `the bundle could not be prepared (${firstLine(err)})`)
 if (reason !== undefined) {
   process.stderr.write(`migration-kit: ${reason}; running ${script} through tsx instead.\n`)
   await import(pathToFileURL(join(modules, 'tsx', 'dist', 'loader.mjs')).href)
   await import(pathToFileURL(source).href)
 }
 
-// Imports the script's bundle, building it first when it is missing or stale; a reason when it cannot be used.
-// The script runs when its module is evaluated (its main guard), and the import settles before any of the kit's
-// code has run only when it fails: a bundle that does not load never leaves half a check behind.
+// Imports the script's bundle, building it first when it is missing or stale: the script runs as its module is
+// evaluated (its main guard). A reason when it cannot be used. A failed import ran no check: Node links every file
+// of the bundle before it evaluates any, and the kit's modules do nothing but define things when they load.
 async function runBundle() {
   let entry = freshEntry()
   if (entry === undefined) {
@@ -54,22 +55,20 @@ async function runBundle() {
   }
 }
 
-// The bundle's entry file when the manifest matches every source file, output file, this launcher and Node as
-// they are now (size and mtime; a checkout or an edit changes them); else undefined.
+// The bundle's entry file when the manifest matches Node and every source file, output file and this launcher as
+// they are now (size and mtime: a checkout or an edit changes them); else undefined.
 function freshEntry() {
-  let manifest
   try {
-    manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
+    const m = JSON.parse(readFileSync(manifestPath, 'utf8'))
+    const same = ([path, size, mtimeMs]) => {
+      const now = stamp(path)
+      return now !== undefined && now[0] === size && now[1] === mtimeMs
+    }
+    return m.kit === kit && m.node === process.version && [m.launcher, ...m.inputs, ...m.outputs].every(same) ? m.entry : undefined
   } catch {
-    // No manifest yet, or one cut short: build.
+    // No manifest yet, or one cut short or of another shape: build.
     return undefined
   }
-  if (manifest.kit !== kit || manifest.node !== process.version) return undefined
-  for (const [path, size, mtimeMs] of [[self, ...stamp(self)], ...manifest.inputs, ...manifest.outputs]) {
-    const now = stamp(path)
-    if (now === undefined || now[0] !== size || now[1] !== mtimeMs) return undefined
-  }
-  return manifest.entry
 }
 
 function stamp(path) {
@@ -130,6 +129,8 @@ async function build() {
     kit,
     node: process.version,
     entry,
+    // A change to this file (to how it builds) makes a new bundle.
+    launcher: [self, ...stamp(self)],
     inputs: Object.keys(result.metafile.inputs).map((p) => [abs(p), ...stamp(abs(p))]),
     outputs: Object.keys(result.metafile.outputs).map((p) => [abs(p), ...stamp(abs(p))]),
   }
@@ -141,7 +142,11 @@ async function build() {
     rmSync(outdir, { recursive: true, force: true })
     return `cannot write the bundle's manifest in ${kitCache} (${firstLine(err)})`
   }
-  prune(outdir)
+  try {
+    prune(outdir)
+  } catch {
+    // Housekeeping only: a folder another commit removed first, or one that cannot be removed, changes nothing here.
+  }
   return { entry }
 }
 
