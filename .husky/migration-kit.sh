@@ -26,8 +26,12 @@ kit_find() {
     KIT=$MIGRATION_KIT_DIR
   else
     kits=
+    # Paths cut with parameter expansion, not dirname: each command substitution is a fork, each dirname an exec,
+    # and the hook runs on every commit.
     for f in $(git ls-files -- 'scripts/check-sync.ts' '*/scripts/check-sync.ts'); do
-      d=$(dirname "$(dirname "$f")")
+      d=${f%scripts/check-sync.ts}
+      d=${d%/}
+      d=${d:-.}
       [ -f "$d/lib/checks/sync.ts" ] && kits="$kits $d"
     done
     set -- $kits
@@ -49,8 +53,12 @@ kit_find() {
   # back on tsx's loader, so it must be there.
   [ -f "$KIT_MODULES/tsx/dist/loader.mjs" ] || kit_fail "no $KIT_MODULES/tsx/dist/loader.mjs. Run npm install (tsx is one of the kit's dependencies)."
   # Beside this file, which hooks source as "$(dirname "$0")/migration-kit.sh"; absolute, as checks run in each
-  # project's folder.
-  KIT_LAUNCHER=$(cd "$(dirname "$0")" && pwd)/migration-kit.mjs
+  # project's folder (git runs hooks at the top of the work tree).
+  case $0 in
+    /*) KIT_LAUNCHER=${0%/*}/migration-kit.mjs ;;
+    */*) KIT_LAUNCHER=$PWD/${0%/*}/migration-kit.mjs ;;
+    *) KIT_LAUNCHER=$PWD/migration-kit.mjs ;;
+  esac
   [ -f "$KIT_LAUNCHER" ] || kit_fail "no $KIT_LAUNCHER. Copy migration-kit.mjs into .husky/ beside migration-kit.sh."
 }
 
