@@ -97,6 +97,8 @@ async function build() {
   } catch (err) {
     return `cannot write the bundle in ${kitCache} (${firstLine(err)})`
   }
+  // Each source's size and mtime as it was read: a file edited during the build then no longer matches.
+  const read = new Map()
   let result
   try {
     result = await esbuild.build({
@@ -116,7 +118,7 @@ async function build() {
       tsconfigRaw: {},
       metafile: true,
       logLevel: 'silent',
-      plugins: [ownModuleUrls()],
+      plugins: [ownModuleUrls(read)],
     })
   } catch (err) {
     rmSync(outdir, { recursive: true, force: true })
@@ -131,7 +133,7 @@ async function build() {
     entry,
     // A change to this file (to how it builds) makes a new bundle.
     launcher: [self, ...stamp(self)],
-    inputs: Object.keys(result.metafile.inputs).map((p) => [abs(p), ...stamp(abs(p))]),
+    inputs: Object.keys(result.metafile.inputs).map((p) => [abs(p), ...(read.get(abs(p)) ?? stamp(abs(p)))]),
     outputs: Object.keys(result.metafile.outputs).map((p) => [abs(p), ...stamp(abs(p))]),
   }
   try {
@@ -152,14 +154,14 @@ async function build() {
 
 // Each module keeps its own import.meta.url, as under tsx: the kit finds its scripts/ (kit-command.ts), its
 // package.json and its cache from where its files are, not from where the bundle is.
-function ownModuleUrls() {
+function ownModuleUrls(read) {
   return {
     name: 'own-module-urls',
     setup(b) {
-      b.onLoad({ filter: /\.ts$/ }, (a) => ({
-        contents: readFileSync(a.path, 'utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(a.path).href)),
-        loader: 'ts',
-      }))
+      b.onLoad({ filter: /\.ts$/ }, (a) => {
+        read.set(a.path, stamp(a.path))
+        return { contents: readFileSync(a.path, 'utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(a.path).href)), loader: 'ts' }
+      })
     },
   }
 }
