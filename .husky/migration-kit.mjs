@@ -13,10 +13,12 @@
 // manifest read and one stat per source file).
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
-const [modules, kit, script, ...args] = process.argv.slice(2)
+const [modules, kitArg, script, ...args] = process.argv.slice(2)
+// One spelling per folder (a trailing slash would make a second cache entry for the same kit).
+const kit = resolve(kitArg)
 const source = join(kit, 'scripts', `${script}.ts`)
 // What the script sees under tsx: argv[1] is its own path, so its main guard (isMain) runs it.
 process.argv = [process.argv[0], source, ...args]
@@ -167,7 +169,8 @@ function ownModuleUrls(read) {
 }
 
 // Older builds of this script (but the one before the new one: a commit started a moment ago may still load its
-// chunks), and the folders of kit copies that are gone (test and bench repositories).
+// chunks), and the folders of kit copies that are gone (test and bench repositories); a folder without a manifest
+// only after an hour (a first build may be writing it now).
 function prune(kept) {
   const builds = readdirSync(kitCache)
     .filter((n) => n.startsWith(`${script}-`) && join(kitCache, n) !== kept)
@@ -178,7 +181,8 @@ function prune(kept) {
     const folder = join(hooksCache, name)
     if (folder === kitCache) continue
     const kits = readdirSync(folder).filter((n) => n.endsWith('.json')).map((n) => readKit(join(folder, n)))
-    if (kits.length > 0 && kits.every((k) => k !== undefined && stamp(join(k, 'scripts')) === undefined)) rmSync(folder, { recursive: true, force: true })
+    const gone = kits.length > 0 ? kits.every((k) => k !== undefined && stamp(join(k, 'scripts')) === undefined) : Date.now() - (stamp(folder)?.[1] ?? Date.now()) > 3_600_000
+    if (gone) rmSync(folder, { recursive: true, force: true })
   }
 }
 
