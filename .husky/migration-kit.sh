@@ -6,6 +6,8 @@
 #                  runs in <project> (when it exists on disk), so it reads <project>/.env and finds
 #                  <project>/supabase/config.toml as the Supabase CLI does.
 # A hook that cannot find the kit or tsx fails with one line; it never passes without checking.
+# Each check runs through .husky/migration-kit.mjs: from a bundle of the script kept in node_modules/.cache/ and
+# rebuilt when a kit source changes, or through tsx (with one line saying why) when there is no bundle to be had.
 
 # Projects under the folders in MIGRATION_KIT_SKIP (space-separated, relative to the repository root) are left
 # alone, each with a line saying so. Unset, it is the kit's own test fixtures and examples (<kit>/tests/fixtures/,
@@ -16,15 +18,20 @@ kit_fail() {
   exit 2
 }
 
-# Sets KIT (absolute) and TSX_LOADER: the kit's folder, and tsx's loader from node_modules at or above it.
+# Sets KIT (absolute), KIT_MODULES and KIT_LAUNCHER: the kit's folder, the node_modules at or above it that holds
+# tsx, and the launcher beside this file.
 kit_find() {
   if [ -n "${MIGRATION_KIT_DIR:-}" ]; then
     [ -f "$MIGRATION_KIT_DIR/scripts/check-sync.ts" ] || kit_fail "MIGRATION_KIT_DIR=$MIGRATION_KIT_DIR holds no scripts/check-sync.ts. Point it at the folder holding the kit's scripts/ and lib/."
     KIT=$MIGRATION_KIT_DIR
   else
     kits=
+    # Paths cut with parameter expansion, not dirname: each command substitution is a fork, each dirname an exec,
+    # and the hook runs on every commit.
     for f in $(git ls-files -- 'scripts/check-sync.ts' '*/scripts/check-sync.ts'); do
-      d=$(dirname "$(dirname "$f")")
+      d=${f%scripts/check-sync.ts}
+      d=${d%/}
+      d=${d:-.}
       [ -f "$d/lib/checks/sync.ts" ] && kits="$kits $d"
     done
     set -- $kits
@@ -41,10 +48,20 @@ kit_find() {
     [ "$d" = / ] && kit_fail "no node_modules/.bin/tsx in $KIT or above it. Run npm install (tsx is one of the kit's dependencies)."
     d=$(dirname "$d")
   done
-  # node --import tsx's loader: one Node process (the tsx CLI starts a second one; npx adds a package lookup).
-  TSX_LOADER=$d/node_modules/tsx/dist/loader.mjs
-  [ -f "$TSX_LOADER" ] || kit_fail "no $TSX_LOADER. Run npm install (tsx is one of the kit's dependencies)."
+  KIT_MODULES=$d/node_modules
+  # One Node process per check (the tsx CLI starts a second one; npx adds a package lookup); the launcher falls
+  # back on tsx's loader, so it must be there.
+  [ -f "$KIT_MODULES/tsx/dist/loader.mjs" ] || kit_fail "no $KIT_MODULES/tsx/dist/loader.mjs. Run npm install (tsx is one of the kit's dependencies)."
+  # Beside this file, which hooks source as "$(dirname "$0")/migration-kit.sh"; absolute, as checks run in each
+  # project's folder (git runs hooks at the top of the work tree).
+  case $0 in
+    /*) KIT_LAUNCHER=${0%/*}/migration-kit.mjs ;;
+    */*) KIT_LAUNCHER=$PWD/${0%/*}/migration-kit.mjs ;;
+    *) KIT_LAUNCHER=$PWD/migration-kit.mjs ;;
+  esac
+  [ -f "$KIT_LAUNCHER" ] || kit_fail "no $KIT_LAUNCHER. Copy migration-kit.mjs into .husky/ beside migration-kit.sh."
 }
+
 
 # A path relative to the top of the work tree ("." for the top itself).
 kit_relative() {
@@ -87,7 +104,7 @@ kit_run() {
   script=$2
   shift 2
   dir=$(pwd)/$p/supabase/migrations
-  (cd "$(kit_cwd "$p")" && node --import "$TSX_LOADER" "$KIT/scripts/$script.ts" --dir "$dir" "$@" </dev/null)
+  (cd "$(kit_cwd "$p")" && node "$KIT_LAUNCHER" "$KIT_MODULES" "$KIT" "$script" --dir "$dir" "$@" </dev/null)
 }
 
 # True when the checks of a project can reach a database: SUPABASE_DB_URL or DATABASE_URL in the environment or

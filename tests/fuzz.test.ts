@@ -6,7 +6,7 @@ import { parseSync } from 'libpg-query'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { applyMigration } from '../lib/cli/apply.ts'
-import { split, splitAndTrim } from '../lib/cli/split.ts'
+import { hasNoStatements, split, splitAndTrim } from '../lib/cli/split.ts'
 import { connect } from '../lib/db/connect.ts'
 import { applyPlatformShim } from '../lib/db/platform/shim.ts'
 import { applyParsableFixes } from '../lib/sql/fix.ts'
@@ -43,6 +43,20 @@ splitter('never throws; its tokens are the text cut in pieces, each but the last
       tokens.slice(0, -1).forEach((t) => assert.ok(t.endsWith(';'), JSON.stringify(t)))
       const trimmed = tokens.map((t) => t.replace(/;+$/, '').trim()).filter((t) => t.length > 0)
       assert.equal(splitAndTrim(text), trimmed.length ? trimmed : null)
+      assert.is(hasNoStatements(text), trimmed.length === 0)
+      return true
+    }),
+    params(RUNS * 10),
+  )
+})
+
+// Texts of semicolons and white space (JavaScript's, as trim() takes it off), with one steering unit now and then.
+const BLANKISH = fc.array(fc.oneof({ weight: 8, arbitrary: fc.constantFrom(';', ' ', '\n', '\t', '\r', '\u00a0', '\ufeff', '\u2028', '\u3000') }, { weight: 1, arbitrary: SPLIT_UNITS }), { maxLength: 30 }).map((xs) => xs.join(''))
+
+splitter('hasNoStatements answers as splitAndTrim does (null: what the CLI calls an empty file), without its scan', () => {
+  fc.assert(
+    fc.property(BLANKISH, (text) => {
+      assert.is(hasNoStatements(text), splitAndTrim(text) === null, JSON.stringify(text))
       return true
     }),
     params(RUNS * 10),

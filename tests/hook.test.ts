@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -34,7 +34,7 @@ const LAYOUTS: Layout[] = [
 ]
 
 // The kit's hook files, which every layout copies to .husky/.
-const HOOK_FILES = ['pre-commit', 'pre-push', 'migration-kit.sh']
+const HOOK_FILES = ['pre-commit', 'pre-push', 'migration-kit.sh', 'migration-kit.mjs']
 
 // A fresh clone as a user has it after `npm install`: the kit's files, node_modules, and husky's `prepare` run.
 function cloneLike(layout: Layout = PLAIN): string {
@@ -310,6 +310,73 @@ lost('deleting a remote branch pushes nothing, so nothing is checked, even with 
 lost.run()
 
 // ---
+const bundle = suite<Ctx & { refused: string }>('the hooks run a cached bundle of the kit: rebuilt after an edit of the kit, tsx with one line when it cannot be used')
+bundle.before(async (ctx) => {
+  ctx.repo = cloneLike()
+  ctx.project = '.'
+  await initRepo(ctx)
+  write(ctx, '20250101000000_notes.sql', BAD)
+  await git(ctx, ['add', '-A'])
+})
+bundle.after((ctx) => rmSync(ctx.repo, { recursive: true, force: true }))
+
+const FALLBACK = /^migration-kit: (.*); running check-idempotent through tsx instead\.\n/m
+const withoutFallback = (output: string) => output.replace(FALLBACK, '')
+// This copy's manifest (node_modules, and so the cache, is shared with other copies of the kit).
+function manifestOf(ctx: Ctx): { path: string; entry: string; outputs: [string, number, number][] } {
+  const hooks = join(ctx.repo, 'node_modules', '.cache', 'supabase-migration-kit', 'hooks')
+  for (const name of readdirSync(hooks)) {
+    const path = join(hooks, name, 'check-idempotent.json')
+    if (!existsSync(path)) continue
+    const m = JSON.parse(readFileSync(path, 'utf8'))
+    if (m.kit === ctx.repo) return { path, ...m }
+  }
+  throw new Error(`no bundle manifest for ${ctx.repo}`)
+}
+
+bundle('a refused commit through the bundle says what tsx says, and an edit of a lib/ file is in the next commit', async (ctx) => {
+  const first = await commit(ctx, 'bad migration')
+  assert.is(first.code, 1, first.output)
+  assert.match(first.output, 'the policy already exists (--fix)')
+  assert.not.match(first.output, FALLBACK)
+  const rule = join(ctx.repo, 'lib', 'sql', 'rules', 'create-policy.ts')
+  writeFileSync(rule, readFileSync(rule, 'utf8').replace('the policy already exists`', 'the policy already exists (edited kit)`'))
+  const edited = await commit(ctx, 'bad migration')
+  assert.is(edited.code, 1)
+  assert.match(edited.output, 'the policy already exists (edited kit) (--fix)')
+  assert.not.match(edited.output, FALLBACK)
+  ctx.refused = edited.output
+})
+
+bundle('a cached bundle that does not load: the same verdict and output through tsx, one line more', async (ctx) => {
+  // A bundle broken in place with its manifest still matching it (a disk fault, a half-copied cache).
+  const m = manifestOf(ctx)
+  writeFileSync(m.entry, 'export {\n')
+  const stat = statSync(m.entry)
+  const outputs = m.outputs.map(([p, size, at]) => (p === m.entry ? [p, stat.size, stat.mtimeMs] : [p, size, at]))
+  writeFileSync(m.path, JSON.stringify({ ...JSON.parse(readFileSync(m.path, 'utf8')), outputs }))
+  const broken = await commit(ctx, 'bad migration')
+  assert.is(broken.code, 1)
+  assert.match(broken.output.match(FALLBACK)?.[1] ?? '', 'does not load')
+  assert.is(withoutFallback(broken.output), ctx.refused)
+  // The next commit builds a new bundle.
+  assert.not.ok(existsSync(m.path))
+})
+
+bundle('without esbuild (and no bundle yet) the commit is checked through tsx, with the reason in one line', async (ctx) => {
+  // A node_modules of links to the real one, less esbuild and the cache.
+  const shared = join(ROOT, 'node_modules')
+  rmSync(join(ctx.repo, 'node_modules'))
+  mkdirSync(join(ctx.repo, 'node_modules'))
+  for (const name of readdirSync(shared).filter((n) => n !== 'esbuild' && n !== '.cache')) symlinkSync(join(shared, name), join(ctx.repo, 'node_modules', name))
+  const r = await commit(ctx, 'bad migration')
+  assert.is(r.code, 1)
+  assert.match(r.output.match(FALLBACK)?.[1] ?? '', 'esbuild is not installed')
+  assert.is(withoutFallback(r.output), ctx.refused)
+})
+bundle.run()
+
+// ---
 type OnlineCtx = Ctx & { url: string }
 const online = suite<OnlineCtx>('pre-push with a database URL in .env also runs check-sync and check-drift against it')
 online.before.each(async (ctx) => {
@@ -413,7 +480,7 @@ copy('every step runs as written, npm install done by hand (no registry): packag
   const r = await commit(ctx, 'migration kit')
   assert.is(r.code, 0, r.output)
   const tracked = (await git(ctx, ['ls-files', '.husky', 'tools/migration-kit/package.json', 'tools/migration-kit/scripts/check-sync.ts'])).stdout.trim().split('\n')
-  assert.equal(tracked, ['.husky/migration-kit.sh', '.husky/pre-commit', '.husky/pre-push', 'tools/migration-kit/package.json', 'tools/migration-kit/scripts/check-sync.ts'])
+  assert.equal(tracked, ['.husky/migration-kit.mjs', '.husky/migration-kit.sh', '.husky/pre-commit', '.husky/pre-push', 'tools/migration-kit/package.json', 'tools/migration-kit/scripts/check-sync.ts'])
 })
 
 copy('in the copied repository a migration that cannot run twice is refused and its idempotent form accepted', async (ctx) => {

@@ -129,4 +129,26 @@ lazy('check-idempotent --staged resolves no @electric-sql/pglite module', async 
   }
 })
 
+lazy('the hooks run check-idempotent --staged from a bundle that resolves no @electric-sql/pglite module either', async (ctx) => {
+  const project = makeProject({ '20250101000000_a.sql': 'create table if not exists public.a (id int);\n' })
+  try {
+    const git = $({ cwd: project.root, nothrow: true, quiet: true })
+    await git`git init -q`
+    await git`git add -A`
+    const record = join(ctx.dir, 'bundle.imports')
+    writeFileSync(record, '')
+    const hook = pathToFileURL(join(ROOT, 'tests', 'helpers', 'record-imports.mjs')).href
+    const launcher = join(ROOT, '.husky', 'migration-kit.mjs')
+    const run = await $({ cwd: project.root, nothrow: true, quiet: true, env: { ...inherited, RECORD_IMPORTS: record } })`${process.execPath} --import ${hook} ${launcher} ${join(ROOT, 'node_modules')} ${ROOT} check-idempotent --staged`
+    assert.is(run.exitCode, 0, run.stderr)
+    assert.is(run.stderr, '', 'no fallback on tsx')
+    const urls = readFileSync(record, 'utf8').split('\n').filter(Boolean)
+    assert.ok(urls.some((u) => u.includes('/.cache/supabase-migration-kit/hooks/')), 'the bundle ran')
+    assert.ok(urls.some((u) => u.includes('libpg-query')), 'the parser was loaded: the staged file was checked')
+    assert.equal(pglite(urls), [])
+  } finally {
+    project.remove()
+  }
+})
+
 lazy.run()

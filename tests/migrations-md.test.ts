@@ -91,7 +91,7 @@ const git = (root: string, args: string[]) => $({ cwd: root, quiet: true, env: b
 async function repository(project: (root: string) => void, hooks: boolean): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), 'smk-runbook-'))
   for (const p of ['scripts', 'lib']) cpSync(join(ROOT, p), join(root, p), { recursive: true })
-  for (const f of ['pre-commit', 'pre-push', 'migration-kit.sh']) cpSync(join(ROOT, '.husky', f), join(root, '.husky', f))
+  for (const f of ['pre-commit', 'pre-push', 'migration-kit.sh', 'migration-kit.mjs']) cpSync(join(ROOT, '.husky', f), join(root, '.husky', f))
   writeFileSync(join(root, 'package.json'), '{ "name": "runbook-fixture", "private": true, "type": "module" }\n')
   writeFileSync(join(root, '.gitignore'), 'node_modules\n')
   symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'))

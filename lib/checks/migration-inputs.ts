@@ -6,10 +6,10 @@ import { basename, join, posix, relative, resolve, sep } from 'node:path'
 import { KitError } from '../run/errors.ts'
 import { listFolder, MIGRATION_FILE, readMigration, type Folder } from '../cli/folder.ts'
 import type { Finding, FolderFile } from '../sql/idempotency.ts'
-import { splitAndTrim } from '../cli/split.ts'
+import { hasNoStatements } from '../cli/split.ts'
 import { exportCommittedFolder } from './committed.ts'
 import { exportStaged, gitRoot, indexedFiles, stagedChanges, type StagedChange } from './staged.ts'
-import { offlineFindings, type LocalText } from './sync.ts'
+import { offlineFindings, type FolderText } from './sync.ts'
 
 // One file to check: `display` is what reports show; `text` is absent when the file could not be decoded.
 export type InputFile = { display: string; key: string; path?: string; text?: string; problems: Finding[] }
@@ -55,7 +55,9 @@ export async function collectStaged(cwd: string, dir: string, allowEdit: boolean
   const relDir = relative(root, dir).split(sep).join('/')
   const inDir = (p: string | undefined) => p !== undefined && posix.dirname(p) === relDir
   const show = (p: string) => relative(cwd, join(root, p)) || p
-  const changes = (await stagedChanges(root)).filter((c) => inDir(c.path) || inDir(c.oldPath))
+  // Two git processes at once: each costs a spawn of its own (about 5-10 ms), and neither needs the other.
+  const [allChanges, indexed] = await Promise.all([stagedChanges(root), indexedFiles(root, relDir)])
+  const changes = allChanges.filter((c) => inDir(c.path) || inDir(c.oldPath))
   const isMigration = (p: string) => MIGRATION_FILE.test(posix.basename(p))
   const extra: Inputs['extra'] = []
   const report = (p: string, f: Finding) => {
@@ -68,7 +70,7 @@ export async function collectStaged(cwd: string, dir: string, allowEdit: boolean
   const tmp = mkdtempSync(join(tmpdir(), 'smk-staged-'))
   try {
     const stagedDir = join(tmp, 'index', ...relDir.split('/'))
-    await exportStaged(root, (await indexedFiles(root, relDir)).filter(inDir), join(tmp, 'index'))
+    await exportStaged(root, indexed.filter(inDir), join(tmp, 'index'))
     mkdirSync(stagedDir, { recursive: true })
     const folder = listFolder(stagedDir)
     const found = offlineFindings(folder, readTexts(folder))
@@ -105,12 +107,14 @@ export async function collectStaged(cwd: string, dir: string, allowEdit: boolean
   }
 }
 
-function readTexts(folder: Folder): LocalText[] {
+// What the folder checks ask of each file: whether the CLI finds no statement in it, or why it cannot be read;
+// hasNoStatements answers without the splitter's scan (25–80 ms for the bench's 25 files at load 4–5).
+function readTexts(folder: Folder): FolderText[] {
   return folder.files.map((f) => {
     try {
-      return { file: f, statements: splitAndTrim(readMigration(f.path)) }
+      return { file: f, empty: hasNoStatements(readMigration(f.path)) }
     } catch (err) {
-      return { file: f, statements: null, problem: 'notUtf8', message: (err as Error).message }
+      return { file: f, empty: false, problem: 'notUtf8', message: (err as Error).message }
     }
   })
 }

@@ -26,12 +26,17 @@ export type SyncReport = {
   push: { ok: boolean; error: string | null; hint: string | null; pending: string[]; pendingWithIncludeAll: string[] }
 }
 
+// What the folder-only checks need of a file: whether the CLI finds no statement in it, or why it could not be read
+// (the pre-commit hook reads no more, and so runs no splitter).
+export type FolderText = { file: MigrationFile; empty: boolean; problem?: LocalText['problem']; message?: string }
+
 // Folder-only findings, for --offline and the pre-commit hook.
-export function offlineFindings(folder: Folder, texts: readonly LocalText[]) {
+export function offlineFindings(folder: Folder, texts: readonly (LocalText | FolderText)[]) {
+  const isEmpty = (t: LocalText | FolderText) => !t.problem && ('empty' in t ? t.empty : t.statements === null)
   return {
     duplicates: folder.duplicates,
     clutter: folder.clutter,
-    empty: texts.filter((t) => !t.problem && t.statements === null).map((t) => t.file.file),
+    empty: texts.filter(isEmpty).map((t) => t.file.file),
     unreadable: texts.filter((t) => t.problem).map((t) => ({ file: t.file.file, message: t.message ?? t.problem! })),
     badVersions: folder.files.flatMap((f) => versionProblem(f)),
   }
