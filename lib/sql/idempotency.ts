@@ -80,6 +80,7 @@ export function checkSql(text: string, options: { context: RuleContext; disabled
   // CONSTRAINT …; END IF) skips its whole body on a re-run, so every statement under it counts as guarded.
   const blockGuards = new Set<CatalogTest>()
   for (const c of checked) {
+    if (!c.inner?.catalogTests.length) continue
     const made = new Set(effectsOf(c.target.kind, c.target.ast).filter((e) => e.op === 'create').map((e) => lastName(e.key)))
     for (const t of c.inner?.catalogTests ?? []) if ([...t.names].some((n) => made.has(n))) blockGuards.add(t)
   }
