@@ -82,7 +82,7 @@ export function checkSql(text: string, options: { context: RuleContext; disabled
   for (const c of checked) {
     if (!c.inner?.catalogTests.length) continue
     const made = new Set(effectsOf(c.target.kind, c.target.ast).filter((e) => e.op === 'create').map((e) => lastName(e.key)))
-    for (const t of c.inner?.catalogTests ?? []) if ([...t.names].some((n) => made.has(n))) blockGuards.add(t)
+    for (const t of c.inner.catalogTests) if ([...t.names].some((n) => made.has(n))) blockGuards.add(t)
   }
 
   // 2. The first run: which objects exist afterwards (assuming it succeeded, as it did when it was applied).

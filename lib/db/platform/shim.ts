@@ -10,7 +10,7 @@
 // fail on hosted. Role attributes of existing roles are never changed: roles are cluster-wide.
 import type { Sql } from '../../run/sql.ts'
 import { extensionStatus, PREINSTALLED_EXTENSIONS, type ExtensionStatus } from './extensions.ts'
-import { STUB_EXTENSIONS } from './stubs.ts'
+import { STUB_COMMENT, STUB_EXTENSIONS } from './stubs.ts'
 
 export const PLATFORM_ROLES = ['anon', 'authenticated', 'service_role', 'authenticator', 'supabase_admin', 'supabase_auth_admin', 'supabase_storage_admin', 'dashboard_user'] as const
 
@@ -62,8 +62,9 @@ DECLARE
     ARRAY['graphql', 'supabase_admin', 'anon=USAGE authenticated=USAGE service_role=USAGE postgres=USAGE*'],
     ARRAY['graphql_public', 'supabase_admin', 'anon=USAGE authenticated=USAGE service_role=USAGE postgres=USAGE*'],
     -- Not made by the image (pg_net, pg_cron and the functions service make them on hosted): here, so the
-    -- stand-ins and migrations that reference them find them. Not where the engine has the real extension: its
-    -- script makes the schema and fails on one that exists (42P06 for pg_cron, "not a member" for pg_net).
+    -- stand-ins and migrations that reference them find them. Not where the engine has the real extension (not the
+    -- kit's stand-in, stubs.ts): its script makes the schema and fails on one that exists (42P06 for pg_cron,
+    -- "not a member of extension" for pg_net).
     ARRAY['supabase_functions', 'postgres', ''],
     ARRAY['cron', 'postgres', ''],
     ARRAY['net', 'postgres', '']];
@@ -72,7 +73,7 @@ BEGIN
   FOREACH spec SLICE 1 IN ARRAY specs LOOP
     CONTINUE WHEN to_regnamespace(spec[1]) IS NOT NULL;
     CONTINUE WHEN spec[1] IN ('cron', 'net') AND EXISTS (SELECT 1 FROM pg_available_extensions
-      WHERE name = CASE spec[1] WHEN 'cron' THEN 'pg_cron' ELSE 'pg_net' END);
+      WHERE name = CASE spec[1] WHEN 'cron' THEN 'pg_cron' ELSE 'pg_net' END AND comment NOT LIKE '${STUB_COMMENT}%');
     EXECUTE format('CREATE SCHEMA %I AUTHORIZATION %I', spec[1], spec[2]);
     FOREACH grant_spec IN ARRAY coalesce(string_to_array(nullif(spec[3], ''), ' '), '{}') LOOP
       EXECUTE format('GRANT %s ON SCHEMA %I TO %I%s', rtrim(split_part(grant_spec, '=', 2), '*'), spec[1],
