@@ -7,13 +7,11 @@ import { tmpdir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { listFolder, readMigration, type MigrationFile } from '../lib/cli/folder.ts'
-import { applyMigration } from '../lib/cli/apply.ts'
+import { listFolder, type MigrationFile } from '../lib/cli/folder.ts'
+import { applyMigration, rerunRolledBack } from '../lib/cli/apply.ts'
 import { createHistoryTable } from '../lib/cli/history.ts'
-import { splitAndTrim } from '../lib/cli/split.ts'
 import { connect } from '../lib/db/connect.ts'
 import { applyPlatformShim, setPlatformSearchPath } from '../lib/db/platform/shim.ts'
-import type { Sql } from '../lib/run/sql.ts'
 
 const USAGE = `Usage: npm run bench:verdicts -- [--out <file.json>] <project dir>…
 
@@ -38,8 +36,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 // PostgreSQL's verdict: a server with the extensions hosted offers that the projects use, where the harness may drop
 // and re-create the database "postgres".
 const VERDICT_SERVER = process.env.VERDICT_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5433/postgres'
-const EXTENDED = { simple: false, prepare: false } as { prepare: boolean }
-const ROLLBACK = new Error('rolled back on purpose')
 
 type Second = { ok: true } | { ok: false; index: number; code?: string; message: string }
 type Verdict = { file: string; first: 'ok' | string; second?: Second }
@@ -72,7 +68,12 @@ export async function postgresVerdicts(files: readonly MigrationFile[]): Promise
       const r = await applyMigration(db, file, { record: true })
       verdicts.push({ file: file.file, first: r.ok ? 'ok' : `${r.code ?? '?'} ${r.message}` })
     }
-    for (const [i, file] of files.entries()) if (verdicts[i].first === 'ok') verdicts[i].second = await runAgain(db, file)
+    // One more run of each applied file on the state the whole chain left, rolled back.
+    for (const [i, file] of files.entries()) {
+      if (verdicts[i].first !== 'ok') continue
+      const { result } = await rerunRolledBack(db, file, async () => undefined)
+      verdicts[i].second = result.ok ? { ok: true } : { ok: false, index: result.index, code: result.code, message: result.message }
+    }
     return verdicts
   } finally {
     await db.end({ timeout: 5 })
@@ -83,27 +84,6 @@ const withDatabase = (url: string, name: string) => {
   const u = new URL(url)
   u.pathname = `/${name}`
   return u.toString()
-}
-
-// One more run of a file on the state the whole chain left, in a transaction that is always rolled back.
-async function runAgain(sql: Sql, file: MigrationFile): Promise<Second> {
-  const statements = splitAndTrim(readMigration(file.path)) ?? []
-  let index = 0
-  await sql`RESET ALL`
-  try {
-    await sql.begin(async (tx) => {
-      for (const s of statements) {
-        await tx.unsafe(s, [], EXTENDED)
-        index++
-      }
-      throw ROLLBACK
-    })
-  } catch (err) {
-    if (err === ROLLBACK) return { ok: true }
-    const e = err as Error & { code?: string }
-    return { ok: false, index, code: e.code, message: e.message }
-  }
-  return { ok: true }
 }
 
 type KitJson = { files?: { file: string; findings: { severity: string; rule: string; line: number; message: string }[] }[]; findings?: { file: string; kind: string }[]; notEvaluated?: { file: string }[] }

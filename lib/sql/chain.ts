@@ -7,7 +7,7 @@
 import { effectsOf, type Effect } from './effects.ts'
 import { parseFragment, type Node } from './parse.ts'
 import { PLACEHOLDER } from './plpgsql.ts'
-import { referencesOf, typeSql, type Reference } from './references.ts'
+import { referencesOf, signatureText, typeSql, type Reference } from './references.ts'
 import { conKey, createdFnKey, listName, literal, quoted, rangeVarName, regLiteral, relKey, typeKey } from './rules/shared.ts'
 import { uniqueKeyOn } from './guarded.ts'
 import { applyEffects, copyOnWrite, indexed, isBareFn, present, type State } from './state.ts'
@@ -140,7 +140,7 @@ function uniqueKeysMade(t: ChainTarget): { table: string; cols: string[]; owner?
 
 // INSERT … ON CONFLICT (cols) into a table that a later file dropped and made again without a unique key on those
 // columns: the re-run after the folder fails with 42P10.
-function onConflictWithoutKey(chain: Chain, self: number, t: ChainTarget): ChainFinding['requires'] | null {
+function onConflictWithoutKey(chain: Chain, self: number, k: number, t: ChainTarget): ChainFinding | null {
   const s = t.ast
   const elems: Node[] | undefined = s.onConflictClause?.infer?.indexElems
   if (t.kind !== 'InsertStmt' || !elems?.length || s.onConflictClause.infer.whereClause) return null
@@ -152,8 +152,13 @@ function onConflictWithoutKey(chain: Chain, self: number, t: ChainTarget): Chain
   if (!removal || removal.file <= self || !chain.end.has(key)) return null
   const wanted = [...cols].sort().join(',')
   const kept = (chain.uniqueKeys.get(key) ?? []).filter((k) => !k.owner || chain.end.has(k.owner))
-  if (kept.some((k) => k.cols.join(',') === wanted)) return null
-  return [uniqueKeyOn(regLiteral(s.relation.schemaname, s.relation.relname), cols)]
+  if (kept.some((u) => u.cols.join(',') === wanted)) return null
+  return {
+    index: k,
+    rule: 'chain-missing-object',
+    message: `ON CONFLICT (${cols.join(', ')}) needs a unique key that ${chain.files[removal.file]} does not make again when it re-makes the table: re-running this file after that fails (42P10)`,
+    requires: [uniqueKeyOn(regLiteral(s.relation.schemaname, s.relation.relname), cols)],
+  }
 }
 
 // ---- definitions: what CREATE OR REPLACE may not change ----
@@ -323,11 +328,8 @@ export function checkAgainstChain(chain: Chain, file: string, targets: readonly 
       out.push({ index: k, rule: 'chain-missing-object', message: `uses ${reasons.join(', ')}: re-running this file after that fails`, requires })
     }
 
-    const conflict = onConflictWithoutKey(chain, self, t)
-    if (conflict) {
-      const removal = chain.removedBy.get(relKey(rangeVarName(t.ast.relation)))!
-      out.push({ index: k, rule: 'chain-missing-object', message: `ON CONFLICT (${t.ast.onConflictClause.infer.indexElems.map((e: Node) => e.IndexElem.name).join(', ')}) needs a unique key that ${later(removal.file)} does not make again when it re-makes the table: re-running this file after that fails (42P10)`, requires: conflict })
-    }
+    const conflict = onConflictWithoutKey(chain, self, k, t)
+    if (conflict) out.push(conflict)
 
     // CREATE OR REPLACE over the definition the end state holds.
     const def = definitionOf(t, self)
@@ -384,14 +386,13 @@ const parseBody = (sql: string) => parseFragment(sql)
 // shape is there and it runs; after the chain the later definition stays. A DROP first would fail (2BP01) on the
 // first run wherever a trigger, policy or view uses the function.
 function sameFunctionShape(s: Node): string | null {
-  const name = s.funcname.map((n: Node) => quoted(n.String.sval)).join('.')
   const params: Node[] = (s.parameters ?? []).map((p: Node) => p.FunctionParameter)
-  const types = params.filter((p) => INPUT.has(p.mode)).map((p) => typeSql(p.argType))
+  const signature = signatureText(s)
   const outs = params.filter((p) => OUTPUT.has(p.mode))
   const ret = outs.length > 1 ? 'record' : outs.length === 1 ? typeSql(outs[0].argType) : s.returnType ? typeSql(s.returnType) : null
-  if (types.some((x) => x === null) || ret === null || s.is_procedure) return null
+  if (signature === null || ret === null || s.is_procedure) return null
   const names = params.some((p) => p.name) ? params.map((p) => literal(p.name ?? '')) : []
-  const proc = `to_regprocedure(${literal(`${name}(${types.join(', ')})`)})`
+  const proc = `to_regprocedure(${literal(signature)})`
   return `NOT EXISTS (SELECT FROM pg_catalog.pg_proc WHERE oid = ${proc} AND (prorettype <> to_regtype(${literal(ret)}) OR proretset <> ${s.returnType?.setof ? 'true' : 'false'} OR coalesce(proargnames, '{}') <> ARRAY[${names.join(', ')}]::text[]))`
 }
 

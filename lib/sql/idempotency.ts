@@ -11,7 +11,7 @@ import { analyzeDoBody, doBody, hasPlaceholder, PLACEHOLDER, type CatalogTest, t
 import { FILE_CHECKS, RULES } from './rules/index.ts'
 import { applyEffects, present, type State } from './state.ts'
 import {
-  createdFnKey, functionBody, qtext, rangeVarName, relKey, type Detection, type Fix, type QName, type RuleContext, type Severity,
+  createdFnKey, functionBody, keyName, qtext, rangeVarName, relKey, versionOf, type Detection, type Fix, type QName, type RuleContext, type Severity,
   type Target,
 } from './rules/shared.ts'
 
@@ -76,24 +76,22 @@ export function checkSql(text: string, options: { context: RuleContext; disabled
     }
   }
 
-  // An IF over a catalog test of what the same IF makes (IF NOT EXISTS (… column …) THEN ADD COLUMN …; ADD
-  // CONSTRAINT …; END IF) skips its whole body on a re-run, so every statement under it counts as guarded.
-  const blockGuards = new Set<CatalogTest>()
-  for (const c of checked) {
-    if (!c.inner?.catalogTests.length) continue
-    const made = new Set(effectsOf(c.target.kind, c.target.ast).filter((e) => e.op === 'create').map((e) => lastName(e.key)))
-    for (const t of c.inner.catalogTests) if ([...t.names].some((n) => made.has(n))) blockGuards.add(t)
-  }
-
   // 2. The first run: which objects exist afterwards (assuming it succeeded, as it did when it was applied).
   const state: State = new Map()
   // Keys with a placeholder stand for names known at run time: two templates do not name the same object, so such
   // a key only meets what the same EXECUTE made on the first run.
   const madeBy = new Map<string, Checked>()
+  // An IF over a catalog test of what the same IF makes (IF NOT EXISTS (… column …) THEN ADD COLUMN …; ADD
+  // CONSTRAINT …; END IF) skips its whole body on a re-run, so every statement under it counts as guarded.
+  const blockGuards = new Set<CatalogTest>()
   for (const c of checked) {
     const effects = effectsOf(c.target.kind, c.target.ast)
     applyEffects(state, effects)
     if (c.inner?.templated) for (const e of effects) if (e.op === 'create' && hasPlaceholder(e.key)) madeBy.set(e.key, c)
+    if (c.inner?.catalogTests.length) {
+      const made = new Set(effects.filter((e) => e.op === 'create').map((e) => keyName(e.key)))
+      for (const t of c.inner.catalogTests) if ([...t.names].some((n) => made.has(n))) blockGuards.add(t)
+    }
   }
 
   // 3. The second run: each statement against what exists at that point.
@@ -174,9 +172,6 @@ function targetsOf(text: string, s: Statement, toIndex: (b: number) => number): 
 // … RETURNING cannot (PL/pgSQL wants a destination for their rows), nor what may not run in a transaction block.
 const wrappable = (c: Checked) =>
   c.target.context === 'plpgsql' || (c.target.kind !== 'SelectStmt' && !c.target.ast.returningList && !c.target.ast.concurrent)
-
-// The object's own name in a key (col:s.t.c → c, fn:s.f(int4) → f).
-const lastName = (key: string) => key.replace(/\(.*$/, '').split('.').at(-1)!.replace(/^[a-z]+:/, '')
 
 function isGuarded(c: Checked, names: readonly string[], conditions: readonly string[]): boolean {
   if (!c.inner) return false
@@ -266,7 +261,7 @@ export function folderContext(files: readonly FolderFile[]): (file: string) => R
       statements = parsed.statements
       // A second file with a version already taken never applies: db push fails on its history row (23505) and
       // rolls it back, so it changes nothing that the other files' re-runs meet.
-      const version = /^([0-9]+)_/.exec(f.file.slice(f.file.lastIndexOf('/') + 1))?.[1]
+      const version = versionOf(f.file)
       if (version !== undefined && versions.has(version)) return
       if (version !== undefined) versions.add(version)
       chainFiles.push({ file: f.file, targets: statements.flatMap((s) => targetsOf(f.text, s, parsed.toIndex)).map((c) => c.target) })

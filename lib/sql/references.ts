@@ -52,6 +52,14 @@ function child(kind: 'pol' | 'trg' | 'con', schema: string | undefined, table: s
   return { key, what: `${what} ${name} on ${q.schema}.${q.name}`, exists: `EXISTS (SELECT FROM ${test} = ${literal(name)})` }
 }
 
+// "schema"."name"("type", …) of a CREATE FUNCTION as to_regprocedure reads it (input arguments only); null when an
+// argument's type is known only at run time (%TYPE).
+export function signatureText(s: Node): string | null {
+  const types = (s.parameters ?? []).map((p: Node) => p.FunctionParameter).filter((p: Node) => p.mode !== 'FUNC_PARAM_OUT' && p.mode !== 'FUNC_PARAM_TABLE').map((p: Node) => typeSql(p.argType))
+  if (types.some((x: string | null) => x === null)) return null
+  return `${s.funcname.map((n: Node) => quoted(n.String.sval)).join('.')}(${types.join(', ')})`
+}
+
 // A type name as SQL text (quoted parts, array brackets); null for %TYPE references.
 export function typeSql(t: Node): string | null {
   if (t.pct_type) return null

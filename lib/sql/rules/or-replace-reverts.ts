@@ -3,9 +3,9 @@
 // files changed: 42P13). Functions are compared with their argument types: a later file that adds an overload does
 // not redefine this one. --fix runs such a function's definition only while no later body is in place.
 import { functionNotRedefined } from '../guarded.ts'
-import { typeSql } from '../references.ts'
+import { signatureText } from '../references.ts'
 import type { Node } from '../parse.ts'
-import { createdFnKey, functionBody, listName, quoted, rangeVarName, relKey, type Fix, type Rule, type RuleContext } from './shared.ts'
+import { createdFnKey, functionBody, listName, rangeVarName, relKey, type Fix, type Rule, type RuleContext } from './shared.ts'
 
 export const orReplaceReverts: Rule = {
   id: 'or-replace-reverts',
@@ -36,13 +36,4 @@ export function laterDefinitionGuard(s: Node, ctx: RuleContext): Fix | undefined
   const later = ctx.laterBodies(createdFnKey(s)).filter((b) => b !== own)
   const signature = signatureText(s)
   return own !== undefined && later.length > 0 && signature ? { guard: functionNotRedefined(signature, later) } : undefined
-}
-
-// "schema"."name"("type", …) as to_regprocedure reads it (input arguments only), or null when a type is unknown
-// until run time (%TYPE).
-function signatureText(s: Node): string | null {
-  const params: Node[] = (s.parameters ?? []).map((p: Node) => p.FunctionParameter)
-  const types = params.filter((p) => p.mode !== 'FUNC_PARAM_OUT' && p.mode !== 'FUNC_PARAM_TABLE').map((p) => typeSql(p.argType))
-  if (types.some((x) => x === null)) return null
-  return `${s.funcname.map((n: Node) => quoted(n.String.sval)).join('.')}(${types.join(', ')})`
 }

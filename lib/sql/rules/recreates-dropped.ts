@@ -4,7 +4,7 @@
 // is absent both times), but the history table can: --fix runs the definition only while the later migration is
 // not recorded as applied.
 import { laterMigrationNotApplied } from '../guarded.ts'
-import { createdFnKey, listName, type Rule } from './shared.ts'
+import { createdFnKey, listName, versionOf, type Rule } from './shared.ts'
 
 export const recreatesDropped: Rule = {
   id: 'recreates-dropped',
@@ -14,7 +14,7 @@ export const recreatesDropped: Rule = {
   detect(t, ctx) {
     if (t.kind !== 'CreateFunctionStmt') return []
     const later = ctx.chain?.removedLater(createdFnKey(t.ast))
-    const version = later && /^([0-9]+)_/.exec(later.slice(later.lastIndexOf('/') + 1))?.[1]
+    const version = later && versionOf(later)
     if (!later || !version) return []
     return [{
       message: `${listName(t.ast.funcname).name} is dropped by the later migration ${later}: re-running this file after it makes the function again`,

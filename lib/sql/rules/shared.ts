@@ -121,6 +121,9 @@ function typeIdentity(t: Node): string {
 const inputArgTypes = (params: Node[] | undefined): string[] =>
   (params ?? []).map((p) => p.FunctionParameter).filter((p) => p.mode !== 'FUNC_PARAM_OUT' && p.mode !== 'FUNC_PARAM_TABLE').map((p) => typeIdentity(p.argType))
 
+// A migration file's version: the digits before the first underscore of its name (a path's folders left out).
+export const versionOf = (file: string) => /^([0-9]+)_/.exec(file.slice(file.lastIndexOf('/') + 1))?.[1]
+
 // The body of CREATE FUNCTION … AS '…' (one string; not a C function's file and symbol, not a BEGIN ATOMIC body).
 export function functionBody(s: Node): string | undefined {
   const as = (s.options ?? []).find((o: Node) => o.DefElem?.defname === 'as')?.DefElem.arg?.List?.items
