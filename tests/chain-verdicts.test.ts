@@ -9,22 +9,13 @@ import { loadParser } from '../lib/sql/parse.ts'
 import { applyPlatformShim } from '../lib/db/platform/shim.ts'
 import type { Sql } from '../lib/run/sql.ts'
 import { client, createTempDatabase, dropTempDatabase, onServer } from './helpers/db.ts'
-import { runFile, tryAndUndo, type Tx } from './helpers/rerun.ts'
+import { rolledBack, runFile, tryAndUndo, type Tx } from './helpers/rerun.ts'
 
 type File = { file: string; text: string }
 
 // One shimmed database for every case; each verdict runs in a transaction that is rolled back.
 let url = ''
 let sql: ReturnType<typeof client>
-const ROLLBACK = new Error('rolled back')
-async function inRolledBackTransaction(body: (tx: Tx) => Promise<void>) {
-  await sql.begin(async (tx) => {
-    await body(tx as unknown as Tx)
-    throw ROLLBACK
-  }).catch((err) => {
-    if (err !== ROLLBACK) throw err
-  })
-}
 
 // PostgreSQL's verdict per file (true: its run after the whole folder fails), for the folder as written and as
 // --fix rewrites it; and the checker's, with the findings of each file.
@@ -34,7 +25,7 @@ async function judge(files: File[]) {
   const fixed = files.map((f, n) => ({ ...f, text: applyFixes(f.text, reports[n].plans) }))
   const verdict = async (folder: File[]) => {
     let fails: boolean[] = []
-    await inRolledBackTransaction(async (tx: Tx) => {
+    await rolledBack(sql, async (tx: Tx) => {
       // The history table db push writes: the recreates-dropped guard reads it.
       await tx.unsafe('create schema supabase_migrations; create table supabase_migrations.schema_migrations (version text primary key)')
       for (const f of folder) {

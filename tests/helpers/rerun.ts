@@ -17,18 +17,23 @@ export async function inRolledBackTransaction(body: (tx: Tx) => Promise<void>): 
   const sql = client(url)
   try {
     await applyPlatformShim(sql as unknown as Sql)
-    await sql
-      .begin(async (tx) => {
-        await body(tx as unknown as Tx)
-        throw ROLLBACK
-      })
-      .catch((err) => {
-        if (err !== ROLLBACK) throw err
-      })
+    await rolledBack(sql, body)
   } finally {
     await sql.end({ timeout: 5 })
     await dropTempDatabase(url)
   }
+}
+
+// A transaction on `sql` that is always rolled back: many cases can share one database.
+export async function rolledBack(sql: ReturnType<typeof client>, body: (tx: Tx) => Promise<void>): Promise<void> {
+  await sql
+    .begin(async (tx) => {
+      await body(tx as unknown as Tx)
+      throw ROLLBACK
+    })
+    .catch((err) => {
+      if (err !== ROLLBACK) throw err
+    })
 }
 
 // Runs `fn` in a savepoint and undoes it, whatever happens; returns what fn returned.
